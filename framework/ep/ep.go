@@ -1,0 +1,125 @@
+package ep
+
+import (
+	"context"
+	"time"
+)
+
+// Name is an entry point name as VCS spells it.
+type Name string
+
+// Entry point names.
+const (
+	Open               Name = "open"
+	Close              Name = "close"
+	Online             Name = "online"
+	Offline            Name = "offline"
+	Monitor            Name = "monitor"
+	Clean              Name = "clean"
+	Action             Name = "action"
+	Info               Name = "info"
+	AttrChanged        Name = "attr_changed"
+	Shutdown           Name = "shutdown"
+	IMFInit            Name = "imf_init"
+	IMFRegister        Name = "imf_register"
+	IMFGetNotification Name = "imf_getnotification"
+)
+
+// All lists every entry point name.
+var All = []Name{Open, Close, Online, Offline, Monitor, Clean, Action, Info, AttrChanged, Shutdown,
+	IMFInit, IMFRegister, IMFGetNotification}
+
+// Request is one call of an entry point for one resource.
+type Request struct {
+	EP       Name
+	Type     string   // resource type name
+	Resource string   // resource name ("" for shutdown, imf_init)
+	Args     []string // argv after the program name, exactly as a script receives it
+	Timeout  time.Duration
+	Action   string   // action token, for Action
+	Env      []string // extra environment (KEY=VALUE), e.g. LogDbg levels in force
+}
+
+// Outcome says how an entry point ended.
+type Outcome int
+
+// Outcomes of a run. Only Exited carries a meaningful exit code.
+const (
+	Exited    Outcome = iota // ran and returned an exit code
+	Signaled                 // killed by a signal it did not get from us
+	TimedOut                 // hit its deadline; its whole tree was killed
+	ExecError                // could not be started (missing, not executable, bad interpreter)
+	Canceled                 // the caller gave up (agent stopping)
+)
+
+// String names the outcome.
+func (o Outcome) String() string {
+	return [...]string{"exited", "killed by signal", "timed out", "exec failed", "canceled"}[o]
+}
+
+// Result is what an entry point returned. "Resource offline" is a value
+// (ExitCode 100), never an error.
+type Result struct {
+	Outcome  Outcome
+	ExitCode int    // for Exited
+	Signal   string // for Signaled, e.g. "SIGSEGV"
+	Err      error  // for ExecError and Canceled: the precise reason
+	Output   []byte // captured stdout+stderr (capped)
+	Duration time.Duration
+}
+
+// Implementation runs entry points of one type.
+type Implementation interface {
+	// Has reports whether the entry point is implemented (only monitor is mandatory).
+	Has(Name) bool
+	// Run runs one entry point and returns its result. It returns only when
+	// nothing it started for the request is still running.
+	Run(ctx context.Context, req Request) Result
+}
+
+// Monitor exit codes and their meanings (reference §1.3).
+const (
+	MonitorOffline            = 100
+	MonitorOnlineMin          = 101
+	MonitorOnlineMax          = 110
+	MonitorUnknown            = 99
+	MonitorIntentionalOffline = 200
+)
+
+// MonitorState is the meaning of a monitor result.
+type MonitorState int
+
+// Monitor meanings.
+const (
+	StateUnknown MonitorState = iota
+	StateOnline
+	StateOffline
+	StateIntentionalOffline
+	StateTimedOut
+)
+
+// String names the monitor state.
+func (s MonitorState) String() string {
+	return [...]string{"unknown", "online", "offline", "intentional offline", "monitor timed out"}[s]
+}
+
+// InterpretMonitor turns a monitor result into a state and a confidence
+// level (0..100, for online only).
+func InterpretMonitor(r Result) (MonitorState, int) {
+	if r.Outcome == TimedOut {
+		return StateTimedOut, 0
+	}
+	if r.Outcome != Exited {
+		return StateUnknown, 0
+	}
+	switch c := r.ExitCode; {
+	case c == MonitorOffline:
+		return StateOffline, 0
+	case c >= MonitorOnlineMin && c <= MonitorOnlineMax:
+		return StateOnline, (c - 100) * 10
+	case c == MonitorIntentionalOffline:
+		return StateIntentionalOffline, 0
+	default:
+		return StateUnknown, 0
+	}
+}

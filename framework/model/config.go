@@ -1,0 +1,201 @@
+package model
+
+import (
+	"sort"
+	"strconv"
+)
+
+// AttrDef is one attribute declared by a type (or by the static catalogue).
+type AttrDef struct {
+	Name    string
+	Kind    Kind
+	Dim     Dimension
+	Static  bool
+	Temp    bool
+	Default Value // zero value of Dim when not declared
+	HasDef  bool  // a default was written in the declaration
+	Pos     Pos
+}
+
+// Type is a resource type: its declared attributes and its static attribute
+// values (those written in types.cf; catalogue defaults are applied by
+// StaticValue, not stored here).
+type Type struct {
+	Name  string
+	Attrs map[string]*AttrDef // declared attributes, static or not
+	Order []string            // declaration order of Attrs
+	// Statics holds type-level values of static attributes written in the
+	// type (declared with a default, or assigned). Keys are attribute names.
+	Statics map[string]Value
+	Pos     Pos
+}
+
+// Attr returns the definition of an attribute of the type: a declared one,
+// or else one from the static catalogue.
+func (t *Type) Attr(name string) (*AttrDef, bool) {
+	if d, ok := t.Attrs[name]; ok {
+		return d, true
+	}
+	if d, ok := Catalogue[name]; ok {
+		return d, true
+	}
+	return nil, false
+}
+
+// StaticValue returns the type-level value of a static attribute: the value
+// written in the type, else the catalogue default.
+func (t *Type) StaticValue(name string) (Value, bool) {
+	if v, ok := t.Statics[name]; ok {
+		return v, true
+	}
+	if d, ok := t.Attrs[name]; ok && d.Static {
+		return d.Default, true
+	}
+	if d, ok := Catalogue[name]; ok {
+		return d.Default, true
+	}
+	return Value{}, false
+}
+
+// ArgList returns the type's ArgList entries (names or Ref:Attr forms).
+func (t *Type) ArgList() []string {
+	v, _ := t.StaticValue("ArgList")
+	return v.List
+}
+
+// IMFRegList returns the type's IMFRegList entries.
+func (t *Type) IMFRegList() []string {
+	v, _ := t.StaticValue("IMFRegList")
+	return v.List
+}
+
+// Resource is one configured resource.
+type Resource struct {
+	Name  string
+	Type  *Type
+	Group *Group
+	// Values holds attribute values written for this resource (non-static).
+	Values map[string]Value
+	// Overrides holds static attribute values overridden for this resource.
+	Overrides map[string]Value
+	// Requires lists the resources this one depends on (its children), in
+	// configuration order.
+	Requires []*Resource
+	Pos      Pos
+}
+
+// Attr returns the resolved value of an attribute for the resource and
+// whether the attribute exists for its type at all.
+func (r *Resource) Attr(name string) (Value, bool) {
+	if v, ok := r.Overrides[name]; ok {
+		return v, true
+	}
+	if v, ok := r.Values[name]; ok {
+		return v, true
+	}
+	if d, ok := r.Type.Attrs[name]; ok && !d.Static {
+		return d.Default, true
+	}
+	if v, ok := r.Type.StaticValue(name); ok {
+		return v, true
+	}
+	if d, ok := ResourceCatalogue[name]; ok {
+		return d.Default, true
+	}
+	return Value{}, false
+}
+
+// Int returns the resolved integer value of a scalar attribute, or 0.
+func (r *Resource) Int(name string) int {
+	v, _ := r.Attr(name)
+	n, _ := strconv.Atoi(v.Scalar)
+	return n
+}
+
+// Str returns the resolved scalar value of an attribute, or "".
+func (r *Resource) Str(name string) string {
+	v, _ := r.Attr(name)
+	return v.Scalar
+}
+
+// AssocInt returns key of an integer association attribute (IMF,
+// MonitorStatsParam), falling back to the catalogue default for that key.
+func (r *Resource) AssocInt(name, key string) int {
+	v, _ := r.Attr(name)
+	s, ok := v.Get(key)
+	if !ok {
+		if d, ok2 := Catalogue[name]; ok2 {
+			s, _ = d.Default.Get(key)
+		}
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// GroupDep is a service-group dependency: `requires group Child Category Location [Rigidity]`.
+type GroupDep struct {
+	Child    string // name of the group depended on
+	Category string // online | offline
+	Location string // local | global | remote
+	Rigidity string // soft | firm | hard ("" when not written)
+	Pos      Pos
+}
+
+// Group is a service group.
+type Group struct {
+	Name      string
+	Attrs     map[string]Value // group attributes as written (SystemList, AutoStartList, Parallel, ...)
+	Resources []*Resource      // in configuration order
+	Requires  []GroupDep
+	Pos       Pos
+}
+
+// Parallel reports whether the group is a parallel group.
+func (g *Group) Parallel() bool { return g.Attrs["Parallel"].Scalar == "1" }
+
+// SystemList returns the group's systems with their priorities, in order.
+func (g *Group) SystemList() []KV { return g.Attrs["SystemList"].Assoc }
+
+// AutoStartList returns the systems the group starts on automatically.
+func (g *Group) AutoStartList() []string { return g.Attrs["AutoStartList"].List }
+
+// Config is a whole loaded configuration.
+type Config struct {
+	Dir       string // directory of main.cf
+	Cluster   string
+	ClusterAt map[string]Value // cluster attributes
+	Systems   []string
+	Types     map[string]*Type
+	Groups    map[string]*Group
+	Resources map[string]*Resource
+	Includes  []string // include directives of main.cf, in order
+}
+
+// TypeNames returns the type names, sorted.
+func (c *Config) TypeNames() []string { return sortedKeys(c.Types) }
+
+// GroupNames returns the group names, sorted.
+func (c *Config) GroupNames() []string { return sortedKeys(c.Groups) }
+
+// ResourceNames returns the resource names, sorted.
+func (c *Config) ResourceNames() []string { return sortedKeys(c.Resources) }
+
+// ResourcesOfType returns the resources of a type, sorted by name.
+func (c *Config) ResourcesOfType(t string) []*Resource {
+	var out []*Resource
+	for _, n := range c.ResourceNames() {
+		if r := c.Resources[n]; r.Type.Name == t {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

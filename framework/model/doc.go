@@ -1,0 +1,15 @@
+// Package model is vigil's semantic configuration: resource types with their
+// attribute definitions and static attribute values, resources with their
+// attribute values and static overrides, service groups, dependencies and the
+// cluster's systems. It owns the catalogue of static attributes and their
+// defaults, value resolution (resource override → type value → default) and
+// validation.
+//
+// It does not own syntax: the lexer, parser and printer of the VCS
+// configuration language live in package config, which builds a *Config.
+//
+// Resolution of an attribute for a resource:
+//
+//	static attribute:  resource override  →  type-level value  →  catalogue default
+//	other attribute:   resource value     →  type default      →  zero value of its dimension
+package model
