@@ -1,0 +1,206 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+	"golang.org/x/sys/unix"
+
+	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/ep"
+)
+
+// Defaults of Options.
+const (
+	DefaultOutputCap = 64 << 10
+	DefaultKillGrace = 2 * time.Second
+	// ActionOutputCap is the cap VCS applies to action output (reference §1.5).
+	ActionOutputCap = 2048
+	// LogFD is the descriptor on which a child writes helper-library records.
+	LogFD = 3
+	// MarkerEnv names the variable that marks every process of one run.
+	MarkerEnv = "VIGIL_RUN_ID"
+)
+
+// Options control one child run.
+type Options struct {
+	Dir       string        // working directory ("" = /)
+	Env       []string      // complete environment (KEY=VALUE); nothing is inherited
+	Timeout   time.Duration // 0: only the context's deadline applies
+	OutputCap int           // bytes of stdout+stderr kept (0 = DefaultOutputCap)
+	KillGrace time.Duration // TERM to KILL delay (0 = DefaultKillGrace)
+	Logger    *zap.Logger   // each output line and helper record is logged here (nil = none)
+	Clock     clock.Clock   // nil = clock.Real
+	// Records, if set, receives the helper-library records written on fd 3
+	// (after they are logged). It is called from the reading goroutine.
+	Records func(Record)
+}
+
+func (o *Options) defaults() {
+	if o.OutputCap <= 0 {
+		o.OutputCap = DefaultOutputCap
+	}
+	if o.KillGrace <= 0 {
+		o.KillGrace = DefaultKillGrace
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.Dir == "" {
+		o.Dir = "/"
+	}
+}
+
+var runSeq atomic.Uint64
+
+// RunCommand runs path with args (argv after the program name) and returns
+// its result; see the package documentation for the guarantees. A timeout
+// extension requested by the child (record T) moves the deadline.
+func RunCommand(ctx context.Context, path string, args []string, o Options) ep.Result {
+	o.defaults()
+	start := o.Clock.Now()
+	c, err := startChild(path, args, &o)
+	if err != nil {
+		return ep.Result{Outcome: ep.ExecError, Err: err, Duration: o.Clock.Now().Sub(start)}
+	}
+	res := c.supervise(ctx, start)
+	res.Duration = o.Clock.Now().Sub(start)
+	return res
+}
+
+// child is one started process with its pipes.
+type child struct {
+	cmd    *exec.Cmd
+	o      *Options
+	marker string
+	out    *capture
+	logs   *recordReader
+	waited chan struct{} // closed when cmd.Wait has returned
+	extend chan time.Duration
+}
+
+func startChild(path string, args []string, o *Options) (*child, error) {
+	marker := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(runSeq.Add(1), 10)
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, &ExecError{Path: path, Reason: "cannot create output pipe", Err: err}
+	}
+	logR, logW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, &ExecError{Path: path, Reason: "cannot create log pipe", Err: err}
+	}
+	env := append(append([]string(nil), o.Env...), MarkerEnv+"="+marker, "VCSAG_LOG_FD="+strconv.Itoa(LogFD))
+	cmd := newCmd(path, args, o.Dir, env, outW, logW)
+	err = startOwned(cmd)
+	if err != nil && errors.Is(err, syscall.ENOEXEC) {
+		// No #! line: run it with /bin/sh, as a shell would.
+		cmd = newCmd("/bin/sh", append([]string{path}, args...), o.Dir, env, outW, logW)
+		err = startOwned(cmd)
+	}
+	outW.Close()
+	logW.Close()
+	if err != nil {
+		outR.Close()
+		logR.Close()
+		return nil, classifyExecError(path, err)
+	}
+	c := &child{cmd: cmd, o: o, marker: marker, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
+	c.out = newCapture(outR, o.OutputCap, o.Logger)
+	c.logs = newRecordReader(logR, o.Logger, func(r Record) {
+		if r.Kind == RecordTimeout && r.Timeout > 0 {
+			select {
+			case c.extend <- r.Timeout:
+			default:
+			}
+		}
+		if o.Records != nil {
+			o.Records(r)
+		}
+	})
+	go func() {
+		_ = cmd.Wait()
+		disown(cmd.Process.Pid)
+		close(c.waited)
+	}()
+	return c, nil
+}
+
+func newCmd(path string, args []string, dir string, env []string, out, logw *os.File) *exec.Cmd {
+	cmd := &exec.Cmd{
+		Path:        path,
+		Args:        append([]string{path}, args...),
+		Dir:         dir,
+		Env:         env,
+		Stdout:      out,
+		Stderr:      out,
+		ExtraFiles:  []*os.File{logw},
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+	}
+	return cmd
+}
+
+// supervise waits for the child, its deadline or the context.
+func (c *child) supervise(ctx context.Context, start time.Time) ep.Result {
+	var deadline <-chan time.Time
+	if c.o.Timeout > 0 {
+		deadline = c.o.Clock.After(c.o.Timeout)
+	}
+	for {
+		select {
+		case <-c.waited:
+			c.out.finish(c.o.Clock)
+			c.logs.finish(c.o.Clock)
+			return c.exitResult()
+		case d := <-c.extend:
+			// VCSAG_SET_RES_EP_TIMEOUT: the new timeout counts from now.
+			deadline = c.o.Clock.After(d)
+		case <-deadline:
+			return c.abandon(ep.TimedOut, nil)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return c.abandon(ep.TimedOut, nil)
+			}
+			return c.abandon(ep.Canceled, ctx.Err())
+		}
+	}
+}
+
+// abandon ends the run now and kills the child's tree in the background.
+func (c *child) abandon(o ep.Outcome, err error) ep.Result {
+	res := ep.Result{Outcome: o, Err: err, ExitCode: -1, Output: c.out.snapshot()}
+	pendingKills.Add(1)
+	go func() {
+		defer pendingKills.Done()
+		killTree(c.cmd.Process.Pid, c.marker, c.o.KillGrace, c.o.Clock, c.o.Logger)
+		<-c.waited
+		c.out.close()
+		c.logs.close()
+	}()
+	return res
+}
+
+func (c *child) exitResult() ep.Result {
+	res := ep.Result{Outcome: ep.Exited, Output: c.out.snapshot()}
+	ws, ok := c.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	switch {
+	case ok && ws.Signaled():
+		res.Outcome = ep.Signaled
+		res.ExitCode = -1
+		res.Signal = unix.SignalName(ws.Signal())
+	default:
+		res.ExitCode = c.cmd.ProcessState.ExitCode()
+	}
+	return res
+}

@@ -1,0 +1,52 @@
+// Package runner is the one package of vigil that starts processes. It runs
+// script entry points (Script, an ep.Implementation for a VCS agent
+// directory) and any other child vigil needs (RunCommand, Start: trigger
+// scripts, imf_getnotification), all with the same guarantees:
+//
+//   - the child runs in its own process group, with a clean environment given
+//     by the caller, stdin /dev/null and a working directory;
+//   - stdout and stderr share one pipe, are captured up to a cap and each line
+//     is logged; a second pipe on fd 3 (VCSAG_LOG_FD) carries the log records
+//     and timeout extensions of the VCSAG_* helper library;
+//   - at the deadline (or when the context is canceled) the run ends at once
+//     with Outcome TimedOut (Canceled) and the child's whole tree is killed in
+//     the background: SIGTERM, then SIGKILL KillGrace (2 s) later, repeated
+//     until nothing of it is left;
+//   - processes a child leaves behind when it exits normally (the daemon an
+//     online script starts) are the resource and are left alone.
+//
+// Lifecycle of one run:
+//
+//	Start ──► running ──exit──────────────────────► Result{Exited|Signaled}
+//	             │
+//	             └─deadline/cancel─► Result{TimedOut|Canceled}  (returned at once)
+//	                                    │
+//	                                    └─ background: TERM tree ─2s─► KILL tree
+//	                                       until the /proc scan finds no member;
+//	                                       Drain waits for this.
+//
+// Tree membership. A timed-out child's tree is every process that (a) is in
+// the child's process group, (b) descends from a member by PPid, (c) is in a
+// session led by a member (a grandchild that called setsid), or (d) carries
+// the run's marker variable VIGIL_RUN_ID in its environment, which every
+// descendant inherits unless it clears its environment. (d) finds processes
+// whose parent died, were re-parented to a subreaper or init, and left the
+// group and session. No cgroup is needed; a cgroup-based tracker could be
+// added behind the same kill function.
+//
+// Reaping. A daemon that calls BecomeSubreaper adopts the orphans of its
+// entry points; a reaper goroutine, woken by SIGCHLD, reaps every zombie
+// child of the process that runner did not start itself. Children started by
+// runner are registered under a lock held across fork, so the reaper never
+// steals their exit status from their own Wait. Code that must start a child
+// another way (go-plugin) does so inside StartOwned.
+//
+// The ep.Implementation contract ("Run returns only when nothing it started is
+// still running") holds for normal exits; for a timed-out or canceled run,
+// Run returns at the deadline and Drain waits until the kill has finished.
+// Daemon shutdown and tests call Drain.
+//
+// It does not build argv (package arglist does), interpret results into
+// resource states (ep.InterpretMonitor, the agent) or write log files
+// (package agentlog).
+package runner
