@@ -28,6 +28,8 @@ type Type struct {
 	// type (declared with a default, or assigned). Keys are attribute names.
 	Statics map[string]Value
 	Pos     Pos
+	// StaticPos holds the position of each value in Statics.
+	StaticPos map[string]Pos
 }
 
 // Attr returns the definition of an attribute of the type: a declared one,
@@ -82,6 +84,10 @@ type Resource struct {
 	// configuration order.
 	Requires []*Resource
 	Pos      Pos
+	// ValuePos holds the position of each attribute written in Values or
+	// Overrides; RequirePos the position of each link in Requires.
+	ValuePos   map[string]Pos
+	RequirePos []Pos
 }
 
 // Attr returns the resolved value of an attribute for the resource and
@@ -148,6 +154,7 @@ type Group struct {
 	Resources []*Resource      // in configuration order
 	Requires  []GroupDep
 	Pos       Pos
+	AttrPos   map[string]Pos // position of each attribute in Attrs
 }
 
 // Parallel reports whether the group is a parallel group.
@@ -169,6 +176,14 @@ type Config struct {
 	Groups    map[string]*Group
 	Resources map[string]*Resource
 	Includes  []string // include directives of main.cf, in order
+	// FileIncludes holds the include directives of each included file of
+	// the configuration directory, keyed by its path.
+	FileIncludes map[string][]string
+	// Files lists the configuration files read from disk, the main file
+	// first, then included files in include order (bundled ones excluded).
+	Files []string
+	// SystemPos holds the position of each system declaration.
+	SystemPos map[string]Pos
 }
 
 // TypeNames returns the type names, sorted.

@@ -1,0 +1,213 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/vigil-ha/vigil/framework/model"
+)
+
+// tokKind is the kind of a lexical token.
+type tokKind int
+
+const (
+	tEOF     tokKind = iota
+	tIllegal         // a lexical error, already reported
+	tWord            // unquoted word: letter or '_' first, then letters, digits, '_', '-', '.', ':'
+	tString          // double-quoted string, escapes removed
+	tInt             // optional sign and decimal digits
+	tLParen
+	tRParen
+	tLBrace
+	tRBrace
+	tLBrack
+	tRBrack
+	tEq
+	tComma
+	tSemi
+)
+
+var tokNames = [...]string{
+	tEOF: "end of file", tIllegal: "invalid token", tWord: "word", tString: "string", tInt: "integer",
+	tLParen: "'('", tRParen: "')'", tLBrace: "'{'", tRBrace: "'}'", tLBrack: "'['", tRBrack: "']'",
+	tEq: "'='", tComma: "','", tSemi: "';'",
+}
+
+func (k tokKind) String() string { return tokNames[k] }
+
+// token is one lexical token. Text is the word, the unescaped string or the
+// integer as written.
+type token struct {
+	kind tokKind
+	text string
+	pos  model.Pos
+}
+
+// describe names the token for a diagnostic.
+func (t token) describe() string {
+	switch t.kind {
+	case tWord:
+		return fmt.Sprintf("%q", t.text)
+	case tString:
+		return fmt.Sprintf("string %q", t.text)
+	case tInt:
+		return "integer " + t.text
+	default:
+		return t.kind.String()
+	}
+}
+
+// lexer turns source bytes into tokens, reporting lexical errors into errs.
+type lexer struct {
+	file string
+	src  []byte
+	off  int
+	line int
+	col  int
+	errs *model.ErrorList
+}
+
+func newLexer(file string, src []byte, errs *model.ErrorList) *lexer {
+	return &lexer{file: file, src: src, line: 1, col: 1, errs: errs}
+}
+
+func (l *lexer) pos() model.Pos { return model.Pos{File: l.file, Line: l.line, Col: l.col} }
+
+func (l *lexer) errorf(p model.Pos, format string, args ...any) {
+	l.errs.Add(p, fmt.Sprintf(format, args...))
+}
+
+// advance moves past one byte, keeping line and column.
+func (l *lexer) advance() {
+	if l.src[l.off] == '\n' {
+		l.line++
+		l.col = 1
+	} else {
+		l.col++
+	}
+	l.off++
+}
+
+func (l *lexer) peekByte(n int) byte {
+	if l.off+n < len(l.src) {
+		return l.src[l.off+n]
+	}
+	return 0
+}
+
+// skipSpace skips blanks and comments; it reports an unterminated block comment.
+func (l *lexer) skipSpace() {
+	for l.off < len(l.src) {
+		c := l.src[l.off]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			l.advance()
+		case c == '/' && l.peekByte(1) == '/':
+			for l.off < len(l.src) && l.src[l.off] != '\n' {
+				l.advance()
+			}
+		case c == '/' && l.peekByte(1) == '*':
+			p := l.pos()
+			l.advance()
+			l.advance()
+			for {
+				if l.off >= len(l.src) {
+					l.errorf(p, "unterminated comment")
+					return
+				}
+				if l.src[l.off] == '*' && l.peekByte(1) == '/' {
+					l.advance()
+					l.advance()
+					break
+				}
+				l.advance()
+			}
+		default:
+			return
+		}
+	}
+}
+
+var punct = map[byte]tokKind{
+	'(': tLParen, ')': tRParen, '{': tLBrace, '}': tRBrace, '[': tLBrack, ']': tRBrack,
+	'=': tEq, ',': tComma, ';': tSemi,
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isWordByte(c byte) bool {
+	return isLetter(c) || isDigit(c) || c == '-' || c == '.' || c == ':'
+}
+
+// next returns the next token.
+func (l *lexer) next() token {
+	l.skipSpace()
+	p := l.pos()
+	if l.off >= len(l.src) {
+		return token{kind: tEOF, pos: p}
+	}
+	c := l.src[l.off]
+	if k, ok := punct[c]; ok {
+		l.advance()
+		return token{kind: k, text: string(c), pos: p}
+	}
+	switch {
+	case c == '"':
+		return l.lexString(p)
+	case isLetter(c):
+		start := l.off
+		for l.off < len(l.src) && isWordByte(l.src[l.off]) {
+			l.advance()
+		}
+		return token{kind: tWord, text: string(l.src[start:l.off]), pos: p}
+	case isDigit(c) || (c == '-' || c == '+') && isDigit(l.peekByte(1)):
+		return l.lexNumber(p)
+	}
+	l.advance()
+	if c < 0x20 || c >= 0x7f {
+		l.errorf(p, "unexpected character %q", rune(c))
+	} else {
+		l.errorf(p, "unexpected character '%c'", c)
+	}
+	return token{kind: tIllegal, pos: p}
+}
+
+// lexNumber reads [+-]digits; digits followed by word characters are an error.
+func (l *lexer) lexNumber(p model.Pos) token {
+	start := l.off
+	l.advance()
+	for l.off < len(l.src) && isWordByte(l.src[l.off]) {
+		l.advance()
+	}
+	text := string(l.src[start:l.off])
+	for i := 1; i < len(text); i++ {
+		if !isDigit(text[i]) {
+			l.errorf(p, "malformed number %q (a string that does not start with a letter needs quotes)", text)
+			return token{kind: tIllegal, pos: p}
+		}
+	}
+	return token{kind: tInt, text: text, pos: p}
+}
+
+// lexString reads a double-quoted string; \" and \\ are escapes, any other
+// backslash is kept as written.
+func (l *lexer) lexString(p model.Pos) token {
+	l.advance()
+	var buf []byte
+	for {
+		if l.off >= len(l.src) || l.src[l.off] == '\n' {
+			l.errorf(p, "unterminated string")
+			return token{kind: tIllegal, pos: p}
+		}
+		c := l.src[l.off]
+		if c == '"' {
+			l.advance()
+			return token{kind: tString, text: string(buf), pos: p}
+		}
+		if c == '\\' && (l.peekByte(1) == '"' || l.peekByte(1) == '\\') {
+			l.advance()
+			c = l.src[l.off]
+		}
+		buf = append(buf, c)
+		l.advance()
+	}
+}
