@@ -48,8 +48,9 @@ func LoadBytes(file string, src []byte) (*model.Config, error) {
 func loadSource(main source, src []byte, dir string, noDisk bool) (*model.Config, error) {
 	l := &loader{seen: map[string]bool{}, dir: dir, noDisk: noDisk}
 	f := l.parse(main, src)
+	syntaxErrs := len(l.errs)
 	cfg := l.build(f)
-	if len(l.errs) == 0 {
+	if syntaxErrs == 0 {
 		l.errs = append(l.errs, model.Validate(cfg)...)
 	}
 	l.errs.Sort()

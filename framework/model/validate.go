@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -62,8 +61,8 @@ func (v *validator) typ(t *Type) {
 		}
 	}
 	for _, n := range sortedKeys(t.Statics) {
-		if _, declared := t.Attrs[n]; declared {
-			continue
+		if d, declared := t.Attrs[n]; declared && d.HasDef && d.Static {
+			continue // checked as the declaration's default
 		}
 		p := t.StaticPos[n]
 		d, ok := t.Attr(n)
@@ -256,11 +255,4 @@ func (v *validator) group(g *Group) {
 		}
 		seen[d.Child] = true
 	}
-}
-
-// sortedResources returns the resources in name order.
-func sortedResources(rs []*Resource) []*Resource {
-	out := append([]*Resource(nil), rs...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }

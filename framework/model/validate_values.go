@@ -11,7 +11,7 @@ import (
 // the value is well formed, so range checks may follow.
 func (v *validator) value(val Value, d *AttrDef, p Pos, what string) bool {
 	if val.Dim != d.Dim {
-		v.errorf(p, "%s takes a %s value, not a %s", what, d.Dim, val.Dim)
+		v.errorf(p, "%s takes %s value, not %s", what, article(d.Dim), article(val.Dim))
 		return false
 	}
 	ok := true
@@ -135,4 +135,12 @@ func rangeText(r [2]int) string {
 		return fmt.Sprintf("(must be >= %d)", r[0])
 	}
 	return fmt.Sprintf("%d..%d", r[0], r[1])
+}
+
+// article names a dimension with its indefinite article.
+func article(d Dimension) string {
+	if d == Assoc {
+		return "an association"
+	}
+	return "a " + d.String()
 }
