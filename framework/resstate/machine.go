@@ -1,0 +1,210 @@
+package resstate
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+)
+
+// Machine is the state of one resource. It is not safe for concurrent use;
+// the agent steps it from one goroutine at a time.
+type Machine struct {
+	p  Params
+	st State
+
+	restarts      int         // RestartCount, cleared by ConfInterval
+	tolerance     int         // ToleranceCount
+	monTimeouts   int         // CurrentMonitorTimeoutCount (consecutive)
+	firstTimeout  time.Time   // first of the current run of monitor timeouts
+	onlineRetries int         // OnlineRetryLimit budget used by the current online
+	waitCycles    int         // monitors seen in GoingOnlineWaiting / GoingOfflineWaiting
+	cleanFailures int         // consecutive failed cleans
+	cleans        int         // cleans run, in total
+	onlineSince   time.Time   // start of the current run of online monitor results
+	reason        CleanReason // why the current clean / fault path started
+	restarting    bool        // the current online is a local restart
+	adminBase     string      // engine state shown with ADMIN_WAIT
+	lastMon       ep.MonitorState
+	lastTimedOut  bool
+	unknown       bool // the last monitor in Online/Offline said UNKNOWN
+	steady        int  // consecutive equal monitor results (online or offline)
+	steadyOnline  bool
+	imfRegistered bool
+	imfOnline     bool
+	imfFailures   int
+	scheduled     bool // the handler decided the monitor schedule itself
+	confidence    int
+	reported      string
+	out           []Action
+}
+
+// New returns a machine in state Detached.
+func New(p Params) *Machine {
+	return &Machine{p: p, st: Detached, reason: noReason, reported: "UNKNOWN"}
+}
+
+// State returns the agent-internal state.
+func (m *Machine) State() State { return m.st }
+
+// Params returns the parameters in force.
+func (m *Machine) Params() Params { return m.p }
+
+// SetParams replaces the parameters (attributes changed). It takes effect
+// from the next event.
+func (m *Machine) SetParams(p Params) { m.p = p }
+
+// Confidence returns the confidence of the last online monitor result.
+func (m *Machine) Confidence() int { return m.confidence }
+
+// Engine returns the engine-visible state and its flags.
+func (m *Machine) Engine() (string, []string) { return m.view() }
+
+// Counters returns the policy counters by their VCS names.
+func (m *Machine) Counters() map[string]int {
+	return map[string]int{
+		"RestartCount": m.restarts, "ToleranceCount": m.tolerance, "MonitorTimeoutCount": m.monTimeouts,
+		"OnlineRetryCount": m.onlineRetries, "CleanCount": m.cleans, "CleanFailureCount": m.cleanFailures,
+		"WaitCount": m.waitCycles,
+	}
+}
+
+// IMFRegistered reports whether the machine considers the resource
+// registered with IMF.
+func (m *Machine) IMFRegistered() bool { return m.imfRegistered }
+
+// Allowed returns nil when the current state accepts events of kind k, and
+// otherwise the error Step would return.
+func (m *Machine) Allowed(k Kind) error {
+	switch k {
+	case OnlineRequested:
+		if m.p.Operations == OpsNone || !m.p.Has(ep.Online) {
+			return fmt.Errorf("online: %w by the type (Operations %s)", ErrNotSupported, m.p.Operations)
+		}
+	case OfflineRequested:
+		if m.p.Operations != OpsOnOff || !m.p.Has(ep.Offline) {
+			return fmt.Errorf("offline: %w by the type (Operations %s)", ErrNotSupported, m.p.Operations)
+		}
+	}
+	if _, ok := table[m.st][k]; !ok {
+		return fmt.Errorf("%w: %s in state %s", ErrIllegal, k, m.st)
+	}
+	return nil
+}
+
+// Step applies one event and returns the actions it calls for. An event
+// the current state does not accept changes nothing and returns an error.
+func (m *Machine) Step(e Event) ([]Action, error) {
+	if err := m.Allowed(e.Kind); err != nil {
+		return nil, err
+	}
+	tr := table[m.st][e.Kind]
+	from, wasRegistered := m.st, m.imfRegistered
+	m.out, m.scheduled = nil, false
+	tr.do(m, e)
+	if !slices.Contains(tr.to, m.st) {
+		// A handler reached a state its table entry does not list: a bug
+		// in this package, reported rather than hidden.
+		return m.out, fmt.Errorf("%w: %s in state %s led to undeclared state %s", ErrIllegal, e.Kind, from, m.st)
+	}
+	m.settle(from, e, wasRegistered)
+	out := m.out
+	m.out = nil
+	return out, nil
+}
+
+// settle emits the monitor schedule and the engine report after a step.
+func (m *Machine) settle(from State, e Event, wasRegistered bool) {
+	if m.st != Online && m.st != Offline {
+		m.unregister()
+	}
+	switch {
+	case m.st.running() || m.st == Detached:
+		if !from.running() && from != Detached {
+			m.emit(Action{Kind: StopMonitor})
+		}
+	case m.scheduled:
+	case m.st != from || e.Kind == MonitorResult || e.Kind == MonitorTimedOut || wasRegistered != m.imfRegistered ||
+		e.Kind == IMFReset:
+		m.schedule()
+	}
+	st, flags := m.view()
+	if key := fmt.Sprint(st, flags); key != m.reported {
+		m.reported = key
+		m.emit(Action{Kind: Report, State: st, Flags: flags})
+	}
+}
+
+// schedule emits the next periodic monitor for the current state.
+func (m *Machine) schedule() {
+	d := m.p.MonitorInterval
+	if m.st == Offline || m.st == Faulted {
+		d = m.p.OfflineMonitorInterval
+	}
+	if m.imfRegistered {
+		d *= time.Duration(m.p.MonitorFreq)
+	}
+	if d <= 0 {
+		m.emit(Action{Kind: StopMonitor})
+		return
+	}
+	m.emit(Action{Kind: ScheduleMonitor, After: d})
+}
+
+// monitorIn emits a monitor due after n attribute seconds (0 = now).
+func (m *Machine) monitorIn(n int) {
+	m.scheduled = true
+	m.emit(Action{Kind: ScheduleMonitor, After: time.Duration(n) * m.p.Unit})
+}
+
+func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
+
+func (m *Machine) notify(note, format string, args ...any) {
+	m.emit(Action{Kind: Notify, Note: note, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (m *Machine) run(n ep.Name) { m.emit(Action{Kind: RunEP, EP: n, CleanReason: noReason}) }
+
+// view computes the engine-visible state and flags.
+func (m *Machine) view() (string, []string) {
+	var st string
+	var flags []string
+	switch m.st {
+	case Detached, Opening, Closing:
+		st = EngineUnknown
+	case Probing:
+		st, flags = EngineUnknown, []string{FlagProbing}
+	case Online, Offline:
+		st = map[bool]string{true: EngineOnline, false: EngineOffline}[m.st == Online]
+		if m.unknown {
+			st = EngineUnknown
+		}
+	case GoingOnline, GoingOnlineWaiting:
+		st, flags = EngineOffline, []string{FlagToOnline}
+	case GoingOffline, GoingOfflineWaiting:
+		st, flags = EngineOnline, []string{FlagToOffline}
+	case Cleaning, CleanFailed:
+		st, flags = m.reasonBase(), []string{FlagCleaning}
+	case Faulted:
+		st = EngineFaulted
+	case AdminWait:
+		st, flags = m.adminBase, []string{FlagAdminWait}
+	}
+	if m.restarting && (m.st == GoingOnline || m.st == GoingOnlineWaiting || m.st == Cleaning || m.st == CleanFailed) {
+		flags = append(flags, FlagRestarting)
+	}
+	if m.lastTimedOut && m.st != Probing && m.st != Detached {
+		flags = append(flags, FlagMonitorTimeout)
+	}
+	return st, flags
+}
+
+// reasonBase is the engine state shown while cleaning for m.reason.
+func (m *Machine) reasonBase() string {
+	switch m.reason {
+	case OfflineHung, OfflineIneffective, MonitorHung:
+		return EngineOnline
+	}
+	return EngineOffline
+}

@@ -1,0 +1,243 @@
+package resstate
+
+import (
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+)
+
+func (m *Machine) enable(Event) {
+	m.resetCounters()
+	if m.p.Has(ep.Open) {
+		m.st = Opening
+		m.run(ep.Open)
+		return
+	}
+	m.st = Probing
+	m.monitorIn(0)
+}
+
+func (m *Machine) openDone(Event) {
+	m.st = Probing
+	m.monitorIn(0)
+}
+
+func (m *Machine) disable(Event) {
+	if m.p.Has(ep.Close) {
+		m.st = Closing
+		m.run(ep.Close)
+		return
+	}
+	m.st = Detached
+}
+
+// remove runs close when the reference table (§1.1) says so for the
+// Operations of the type and the current state.
+func (m *Machine) remove(Event) {
+	closes := true
+	if m.p.Operations == OpsOnOff {
+		closes = m.st == Offline || m.st == Probing || m.st == Faulted
+	}
+	if closes && m.p.Has(ep.Close) {
+		m.st = Closing
+		m.run(ep.Close)
+		return
+	}
+	m.st = Detached
+}
+
+// probe asks for a monitor now; its result counts like any monitor
+// (ToleranceLimit, OfflineWaitLimit).
+func (m *Machine) probe(Event) { m.monitorIn(0) }
+
+func (m *Machine) clear(Event) {
+	m.resetCounters()
+	m.notify("info", "cleared; probing")
+	m.st = Probing
+	m.monitorIn(0)
+}
+
+func (m *Machine) resetCounters() {
+	m.restarts, m.tolerance, m.monTimeouts, m.onlineRetries, m.waitCycles, m.cleanFailures = 0, 0, 0, 0, 0, 0
+	m.restarting, m.reason, m.lastTimedOut, m.unknown = false, noReason, false, false
+	m.firstTimeout, m.onlineSince = time.Time{}, time.Time{}
+}
+
+func (m *Machine) onlineRequested(Event) {
+	m.restarting, m.onlineRetries = false, 0
+	m.startOnline()
+}
+
+func (m *Machine) startOnline() {
+	m.waitCycles, m.lastTimedOut, m.unknown = 0, false, false
+	m.st = GoingOnline
+	m.run(ep.Online)
+}
+
+func (m *Machine) offlineRequested(Event) {
+	m.restarting, m.waitCycles, m.lastTimedOut, m.unknown = false, 0, false, false
+	m.st = GoingOffline
+	m.run(ep.Offline)
+}
+
+func (m *Machine) onlineDone(e Event) {
+	m.waitCycles = 0
+	m.st = GoingOnlineWaiting
+	m.monitorIn(e.Wait)
+}
+
+func (m *Machine) offlineDone(e Event) {
+	m.waitCycles = 0
+	m.st = GoingOfflineWaiting
+	m.monitorIn(e.Wait)
+}
+
+func (m *Machine) onlineTimedOut(Event) {
+	m.notify("online-failed", "online timed out")
+	m.transitionFailed(OnlineHung)
+}
+
+func (m *Machine) offlineTimedOut(Event) {
+	m.notify("offline-failed", "offline timed out")
+	m.transitionFailed(OfflineHung)
+}
+
+// transitionFailed handles a hung or ineffective online (reasons 2, 3) or
+// offline (0, 1): ADMIN_WAIT under ManageFaults=NONE, clean when there is
+// one, and otherwise keep waiting for monitor indefinitely.
+func (m *Machine) transitionFailed(r CleanReason) {
+	m.reason = r
+	toOnline := r == OnlineHung || r == OnlineIneffective
+	switch {
+	case m.p.ManageFaultsNone:
+		m.adminWait(map[bool]string{true: EngineOffline, false: EngineOnline}[toOnline], "%s; ManageFaults is NONE", r)
+	case m.p.Has(ep.Clean):
+		m.startClean(r)
+	case toOnline:
+		m.st = GoingOnlineWaiting
+		m.monitorIn(0)
+	default:
+		m.st = GoingOfflineWaiting
+		m.monitorIn(0)
+	}
+}
+
+func (m *Machine) adminWait(base, format string, args ...any) {
+	m.st, m.adminBase = AdminWait, base
+	m.notify("admin-wait", format, args...)
+}
+
+func (m *Machine) startClean(r CleanReason) {
+	m.reason = r
+	m.cleans++
+	m.st = Cleaning
+	m.emit(Action{Kind: RunEP, EP: ep.Clean, CleanReason: r})
+}
+
+// fault handles an unexpected offline (reason 4) or repeated monitor
+// timeouts (5) of an online resource.
+func (m *Machine) fault(r CleanReason) {
+	m.reason = r
+	switch {
+	case m.p.ManageFaultsNone:
+		base := EngineOffline
+		if r == MonitorHung {
+			base = EngineOnline
+		}
+		m.adminWait(base, "%s; ManageFaults is NONE", r)
+	case m.p.Operations == OpsNone || !m.p.Has(ep.Clean):
+		m.st = Faulted
+		m.notify("fault", "%s; no clean, no restart", r)
+	default:
+		m.startClean(r)
+	}
+}
+
+func (m *Machine) cleanDone(e Event) {
+	if !e.OK {
+		m.cleanFailures++
+		m.notify("clean", "clean (%s) failed, attempt %d", m.reason, m.cleanFailures)
+		if m.p.CleanRetryLimit > 0 && m.cleanFailures > m.p.CleanRetryLimit {
+			m.adminWait(m.reasonBase(), "clean failed %d times (CleanRetryLimit %d)", m.cleanFailures, m.p.CleanRetryLimit)
+			return
+		}
+		m.st = CleanFailed
+		return
+	}
+	m.cleanFailures = 0
+	m.notify("clean", "clean (%s) succeeded", m.reason)
+	switch m.reason {
+	case OfflineHung, OfflineIneffective:
+		m.restarting, m.lastTimedOut = false, false
+		m.st = Offline
+		m.monitorIn(0)
+	case OnlineHung, OnlineIneffective:
+		switch {
+		case m.onlineRetries < m.p.OnlineRetryLimit:
+			m.onlineRetries++
+			m.notify("info", "online retry %d of %d", m.onlineRetries, m.p.OnlineRetryLimit)
+			m.startOnline()
+		case m.restarting && m.restarts < m.p.RestartLimit:
+			m.restart()
+		default:
+			m.restarting, m.lastTimedOut = false, false
+			m.st = Faulted
+			m.notify("online-failed", "%s; %d online retries used", m.reason, m.onlineRetries)
+		}
+	default:
+		if m.restarts < m.p.RestartLimit && m.p.Has(ep.Online) {
+			m.restart()
+			return
+		}
+		m.restarting, m.lastTimedOut = false, false
+		m.st = Faulted
+		m.notify("fault", "%s; %d of RestartLimit %d restarts used", m.reason, m.restarts, m.p.RestartLimit)
+	}
+}
+
+func (m *Machine) restart() {
+	m.restarts++
+	m.restarting, m.onlineRetries, m.monTimeouts = true, 0, 0
+	m.notify("restart", "local restart %d of %d after %s", m.restarts, m.p.RestartLimit, m.reason)
+	m.startOnline()
+}
+
+func (m *Machine) imfResult(e Event) {
+	if e.OK || !m.imfRegistered {
+		return
+	}
+	m.imfRegistered = false
+	m.imfFailures++
+	m.notify("info", "imf registration failed (%d of %d)", m.imfFailures, m.p.RegisterRetryLimit)
+}
+
+func (m *Machine) imfReset(Event) {
+	m.unregister()
+	m.imfFailures = 0
+}
+
+// unregister drops IMF registration and the steady-state count.
+func (m *Machine) unregister() {
+	if m.imfRegistered {
+		m.emit(Action{Kind: IMFUnregister})
+		m.imfRegistered = false
+	}
+	m.steady = 0
+}
+
+// track counts equal consecutive monitor results in Online and Offline and
+// registers with IMF once two agree (reference §6.2).
+func (m *Machine) track(online bool) {
+	if m.steady > 0 && m.steadyOnline == online {
+		m.steady++
+	} else {
+		m.unregister()
+		m.steady, m.steadyOnline, m.imfFailures = 1, online, 0
+	}
+	want := m.p.IMFMode == 3 || (online && m.p.IMFMode == 2) || (!online && m.p.IMFMode == 1)
+	if m.imfRegistered || m.steady < 2 || !want || m.imfFailures >= max(m.p.RegisterRetryLimit, 1) {
+		return
+	}
+	m.imfRegistered, m.imfOnline = true, online
+	m.emit(Action{Kind: IMFRegister, Online: online})
+}
