@@ -1,0 +1,333 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/model"
+)
+
+// opResult is the outcome of a group operation, known once done is closed.
+type opResult struct {
+	done chan struct{}
+	err  error
+}
+
+// wait blocks until the operation ends or ctx is done.
+func (o *opResult) wait(ctx context.Context) error {
+	select {
+	case <-o.done:
+		return o.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// startGroupOp runs fn as group name's operation, cancelling and waiting
+// for whatever operation the group was running.
+// why becomes the error of the cancelled operation.
+func (e *Engine) startGroupOp(name, op string, why error, fn func(ctx context.Context) error) *opResult {
+	res := &opResult{done: make(chan struct{})}
+	e.mu.Lock()
+	if e.stopped {
+		e.mu.Unlock()
+		res.err = errorf(ErrConflict, "%s group %q: engine is stopping", op, name)
+		close(res.done)
+		return res
+	}
+	g := e.groups[name]
+	prevCancel, prevDone := g.cancel, g.done
+	ctx, cancel := context.WithCancelCause(context.Background())
+	g.op, g.cancel, g.done = op, cancel, res.done
+	e.mu.Unlock()
+	if prevCancel != nil {
+		prevCancel(why)
+	}
+	e.bg.Add(1)
+	go func() {
+		defer e.bg.Done()
+		if prevDone != nil {
+			<-prevDone
+		}
+		res.err = fn(ctx)
+		cancel(nil)
+		e.mu.Lock()
+		if g.done == res.done {
+			g.op, g.cancel, g.err = "", nil, res.err
+		}
+		e.mu.Unlock()
+		close(res.done)
+		e.wake()
+	}()
+	return res
+}
+
+// wake wakes every waiter without publishing an event.
+func (e *Engine) wake() {
+	e.mu.Lock()
+	close(e.changed)
+	e.changed = make(chan struct{})
+	e.mu.Unlock()
+}
+
+// changes returns a channel closed at the next event.
+func (e *Engine) changes() <-chan struct{} {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.changed
+}
+
+func (e *Engine) failSeq(name string) uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.fails[name]
+}
+
+// request is one Online or Offline call the operation is waiting on.
+type request struct {
+	seq      uint64
+	deadline time.Time
+	bound    time.Duration
+}
+
+func onlineBound(r *model.Resource) time.Duration {
+	per := r.Int("OnlineTimeout") + (r.Int("OnlineWaitLimit")+1)*r.Int("MonitorInterval") + r.Int("CleanTimeout")
+	return time.Duration(per*(r.Int("OnlineRetryLimit")+1)+10) * time.Second
+}
+
+func offlineBound(r *model.Resource) time.Duration {
+	per := r.Int("OfflineTimeout") + (r.Int("OfflineWaitLimit")+1)*r.Int("MonitorInterval") + r.Int("CleanTimeout")
+	return time.Duration(per+10) * time.Second
+}
+
+// stepper decides, for one resource, whether it is done, failed, waiting,
+// or may be commanded now.
+type stepper struct {
+	e         *Engine
+	verb      string // "online" | "offline"
+	requested map[string]request
+}
+
+// waitNext sleeps until the next event, the earliest deadline or ctx.
+func (s *stepper) waitNext(ctx context.Context, ch <-chan struct{}) error {
+	var next time.Duration = time.Minute
+	now := s.e.clk.Now()
+	for _, r := range s.requested {
+		if d := r.deadline.Sub(now); d < next {
+			next = d
+		}
+	}
+	if next < time.Millisecond {
+		next = time.Millisecond
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-s.e.clk.After(next):
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// pending checks a requested resource: an error when it failed or passed its
+// deadline, nil while it is still on its way.
+func (s *stepper) pending(r *model.Resource) (bool, error) {
+	req, ok := s.requested[r.Name]
+	if !ok {
+		return false, nil
+	}
+	if s.e.failSeq(r.Name) > req.seq {
+		return true, errorf(ErrFailed, "resource %q failed to go %s", r.Name, s.verb)
+	}
+	if !s.e.clk.Now().Before(req.deadline) {
+		return true, errorf(ErrFailed, "resource %q did not go %s within %s", r.Name, s.verb, req.bound)
+	}
+	return true, nil
+}
+
+// command calls Online or Offline and records the request.
+func (s *stepper) command(r *model.Resource, cause string) error {
+	a, err := s.e.agentOf(r)
+	if err != nil {
+		return err
+	}
+	seq := s.e.failSeq(r.Name)
+	bound := onlineBound(r)
+	if s.verb == "online" {
+		err = a.Online(r.Name)
+	} else {
+		bound = offlineBound(r)
+		err = a.Offline(r.Name)
+	}
+	if err != nil {
+		return errorf(ErrFailed, "%s resource %q: %w", s.verb, r.Name, err)
+	}
+	s.requested[r.Name] = request{seq: seq, deadline: s.e.clk.Now().Add(bound), bound: bound}
+	s.e.publish(events.Event{Kind: "request", Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
+		Cause: cause, Detail: s.verb + " requested"})
+	return nil
+}
+
+// onlineResources brings the resources of set online, each once every
+// resource it requires is ONLINE, independent ones in parallel.
+func (e *Engine) onlineResources(ctx context.Context, set []*model.Resource, cause string) error {
+	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
+	for {
+		ch := e.changes()
+		done := true
+		for _, r := range set {
+			if !enabled(r) {
+				continue
+			}
+			st, _ := e.status(r)
+			if st.State == StateOnline {
+				continue
+			}
+			done = false
+			if st.State == StateFaulted {
+				return errorf(ErrFailed, "resource %q is faulted", r.Name)
+			}
+			if operations(r) == opsNone {
+				continue // persistent: only monitored, never commanded
+			}
+			if waiting, err := s.pending(r); err != nil || waiting {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if e.childrenOnline(r) {
+				if err := s.command(r, cause); err != nil {
+					return err
+				}
+			}
+		}
+		if done {
+			return nil
+		}
+		if err := s.waitNext(ctx, ch); err != nil {
+			return err
+		}
+	}
+}
+
+// offlineResources takes the resources of set offline, each once every
+// resource requiring it is OFFLINE or FAULTED.
+func (e *Engine) offlineResources(ctx context.Context, set []*model.Resource, cause string) error {
+	s := &stepper{e: e, verb: "offline", requested: map[string]request{}}
+	for {
+		ch := e.changes()
+		done := true
+		for _, r := range set {
+			if !enabled(r) || operations(r) != opsOnOff {
+				continue
+			}
+			st, _ := e.status(r)
+			if st.State != StateOnline {
+				continue
+			}
+			done = false
+			if waiting, err := s.pending(r); err != nil || waiting {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if e.parentsOffline(r) {
+				if err := s.command(r, cause); err != nil {
+					return err
+				}
+			}
+		}
+		if done {
+			return nil
+		}
+		if err := s.waitNext(ctx, ch); err != nil {
+			return err
+		}
+	}
+}
+
+// childrenOnline reports whether every enabled resource r requires is ONLINE.
+func (e *Engine) childrenOnline(r *model.Resource) bool {
+	return e.firstChildNotOnline(r) == nil
+}
+
+func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
+	for _, c := range r.Requires {
+		if !enabled(c) {
+			continue
+		}
+		if st, _ := e.status(c); st.State != StateOnline {
+			return c
+		}
+	}
+	return nil
+}
+
+// parentsOffline reports whether no enabled resource requiring r is ONLINE.
+func (e *Engine) parentsOffline(r *model.Resource) bool {
+	return e.firstParentOnline(r) == nil
+}
+
+func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
+	for _, p := range parents(r) {
+		if !enabled(p) {
+			continue
+		}
+		if st, _ := e.status(p); st.State == StateOnline {
+			return p
+		}
+	}
+	return nil
+}
+
+// groupState computes a group's state from its resources' states.
+func (e *Engine) groupState(g *model.Group) (string, []string) {
+	var counted, on, onOff, unknown, faulted int
+	for _, r := range g.Resources {
+		if !enabled(r) {
+			continue
+		}
+		counted++
+		st, _ := e.status(r)
+		switch st.State {
+		case StateOnline:
+			on++
+			if operations(r) != opsNone {
+				onOff++
+			}
+		case StateFaulted:
+			faulted++
+		case StateOffline:
+		default:
+			unknown++
+		}
+	}
+	var flags []string
+	if faulted > 0 {
+		flags = append(flags, StateFaulted)
+	}
+	e.mu.Lock()
+	switch e.groups[g.Name].op {
+	case "online":
+		flags = append(flags, "STARTING")
+	case "offline":
+		flags = append(flags, "STOPPING")
+	}
+	e.mu.Unlock()
+	switch {
+	case counted == 0:
+		return GroupOffline, flags
+	case on == counted:
+		return GroupOnline, flags
+	case unknown == counted:
+		return GroupUnknown, flags
+	case onOff == 0:
+		return GroupOffline, flags
+	default:
+		return GroupPartial, flags
+	}
+}

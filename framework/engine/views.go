@@ -1,0 +1,345 @@
+package engine
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/model"
+)
+
+// ResourceView is a resource as the API shows it.
+type ResourceView struct {
+	Name         string            `json:"name"`
+	Type         string            `json:"type"`
+	Group        string            `json:"group"`
+	State        string            `json:"state"`
+	Flags        []string          `json:"flags,omitempty"`
+	Internal     string            `json:"internal,omitempty"`
+	Confidence   int               `json:"confidence"`
+	LastMonitor  *time.Time        `json:"last_monitor,omitempty"`
+	Counters     map[string]int    `json:"counters,omitempty"`
+	ResourceInfo map[string]string `json:"resource_info,omitempty"`
+	Enabled      bool              `json:"enabled"`
+	Critical     bool              `json:"critical"`
+	Requires     []string          `json:"requires,omitempty"`
+	Attributes   []AttrView        `json:"attributes,omitempty"`
+}
+
+// AttrView is one attribute with its resolved value.
+type AttrView struct {
+	Name   string   `json:"name"`
+	Kind   string   `json:"kind"`
+	Dim    string   `json:"dimension"`
+	Static bool     `json:"static,omitempty"`
+	Values []string `json:"values"`
+}
+
+// GroupView is a service group as the API shows it.
+type GroupView struct {
+	Name       string         `json:"name"`
+	State      string         `json:"state"`
+	Flags      []string       `json:"flags,omitempty"`
+	Parallel   bool           `json:"parallel"`
+	Enabled    bool           `json:"enabled"`
+	AutoStart  bool           `json:"autostart"`
+	Intent     string         `json:"intent,omitempty"`
+	SystemList []string       `json:"system_list,omitempty"`
+	Requires   []GroupDepView `json:"requires,omitempty"`
+	Resources  []ResourceView `json:"resources"`
+}
+
+// GroupDepView is one `requires group` line.
+type GroupDepView struct {
+	Group    string `json:"group"`
+	Category string `json:"category"`
+	Location string `json:"location"`
+	Rigidity string `json:"rigidity"`
+}
+
+// TypeView is a type with its resolved static attributes.
+type TypeView struct {
+	Name       string     `json:"name"`
+	Resources  []string   `json:"resources"`
+	Attributes []AttrView `json:"attributes,omitempty"`
+}
+
+// StatusView is the summary `vigil status` prints.
+type StatusView struct {
+	Cluster string      `json:"cluster,omitempty"`
+	System  string      `json:"system"`
+	Groups  []GroupView `json:"groups"`
+}
+
+func (e *Engine) resourceView(r *model.Resource, attrs bool) ResourceView {
+	st, _ := e.status(r)
+	v := ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State,
+		Flags: st.Flags, Internal: st.Internal, Confidence: st.Confidence, Counters: st.Counters,
+		ResourceInfo: st.ResourceInfo, Enabled: enabled(r), Critical: critical(r)}
+	if v.State == "" {
+		v.State = StateUnknown
+	}
+	if !st.LastMonitor.IsZero() {
+		t := st.LastMonitor
+		v.LastMonitor = &t
+	}
+	for _, c := range r.Requires {
+		v.Requires = append(v.Requires, c.Name)
+	}
+	if attrs {
+		v.Attributes = resourceAttrs(r)
+	}
+	return v
+}
+
+// resourceAttrs lists every attribute of the resource: the type's
+// non-static ones, the common resource ones, then the static ones.
+func resourceAttrs(r *model.Resource) []AttrView {
+	seen := map[string]bool{}
+	var out []AttrView
+	add := func(d *model.AttrDef) {
+		if seen[d.Name] {
+			return
+		}
+		seen[d.Name] = true
+		v, _ := r.Attr(d.Name)
+		out = append(out, AttrView{Name: d.Name, Kind: d.Kind.String(), Dim: d.Dim.String(),
+			Static: d.Static, Values: nonNil(v.Elements())})
+	}
+	for _, n := range r.Type.Order {
+		if d := r.Type.Attrs[n]; !d.Static {
+			add(d)
+		}
+	}
+	for _, n := range sortedNames(model.ResourceCatalogue) {
+		add(model.ResourceCatalogue[n])
+	}
+	for _, a := range typeAttrs(r.Type) {
+		if !seen[a.Name] {
+			v, _ := r.Attr(a.Name)
+			a.Values = nonNil(v.Elements())
+			seen[a.Name] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// typeAttrs lists the type's static attributes with their type-level values.
+func typeAttrs(t *model.Type) []AttrView {
+	names := map[string]*model.AttrDef{}
+	for n, d := range model.Catalogue {
+		names[n] = d
+	}
+	for n, d := range t.Attrs {
+		if d.Static {
+			names[n] = d
+		}
+	}
+	var out []AttrView
+	for _, n := range sortedNames(names) {
+		d := names[n]
+		v, _ := t.StaticValue(n)
+		out = append(out, AttrView{Name: n, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: true,
+			Values: nonNil(v.Elements())})
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *Engine) groupView(g *model.Group) GroupView {
+	st, flags := e.groupState(g)
+	e.mu.Lock()
+	intent := e.intent[g.Name]
+	e.mu.Unlock()
+	v := GroupView{Name: g.Name, State: st, Flags: flags, Parallel: g.Parallel(), Enabled: groupEnabled(g),
+		AutoStart: g.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []ResourceView{}}
+	for _, kv := range g.SystemList() {
+		v.SystemList = append(v.SystemList, kv.Key)
+	}
+	for _, d := range g.Requires {
+		v.Requires = append(v.Requires, GroupDepView{Group: d.Child, Category: d.Category,
+			Location: d.Location, Rigidity: rigidity(d)})
+	}
+	rs := append([]*model.Resource(nil), g.Resources...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
+	for _, r := range rs {
+		v.Resources = append(v.Resources, e.resourceView(r, false))
+	}
+	return v
+}
+
+// Status returns every group on this system with its resources.
+func (e *Engine) Status() StatusView {
+	v := StatusView{Cluster: e.cfg.Cluster, System: e.o.System, Groups: e.Groups()}
+	return v
+}
+
+// Groups lists the groups configured on this system.
+func (e *Engine) Groups() []GroupView {
+	out := []GroupView{}
+	for _, n := range e.cfg.GroupNames() {
+		if g := e.cfg.Groups[n]; e.onSystem(g) {
+			out = append(out, e.groupView(g))
+		}
+	}
+	return out
+}
+
+// Group returns one group.
+func (e *Engine) Group(name string) (GroupView, error) {
+	g, err := e.group(name)
+	if err != nil {
+		return GroupView{}, err
+	}
+	return e.groupView(g), nil
+}
+
+// Resources lists every resource.
+func (e *Engine) Resources() []ResourceView {
+	out := []ResourceView{}
+	for _, n := range e.cfg.ResourceNames() {
+		out = append(out, e.resourceView(e.cfg.Resources[n], false))
+	}
+	return out
+}
+
+// Resource returns one resource with all its attributes.
+func (e *Engine) Resource(name string) (ResourceView, error) {
+	r, err := e.resource(name)
+	if err != nil {
+		return ResourceView{}, err
+	}
+	return e.resourceView(r, true), nil
+}
+
+// Value returns the resolved value of one attribute of a resource.
+func (e *Engine) Value(res, attr string) (AttrView, error) {
+	r, err := e.resource(res)
+	if err != nil {
+		return AttrView{}, err
+	}
+	d, ok := attrDef(r, attr)
+	if !ok {
+		return AttrView{}, errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
+	}
+	e.mu.Lock()
+	v, _ := r.Attr(attr)
+	e.mu.Unlock()
+	return AttrView{Name: attr, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: d.Static,
+		Values: nonNil(v.Elements())}, nil
+}
+
+func attrDef(r *model.Resource, name string) (*model.AttrDef, bool) {
+	if d, ok := r.Type.Attr(name); ok {
+		return d, true
+	}
+	d, ok := model.ResourceCatalogue[name]
+	return d, ok
+}
+
+// Types lists the types that have resources or are defined.
+func (e *Engine) Types() []TypeView {
+	out := []TypeView{}
+	for _, n := range e.cfg.TypeNames() {
+		out = append(out, e.typeView(e.cfg.Types[n], false))
+	}
+	return out
+}
+
+// Type returns one type with its resolved static attributes.
+func (e *Engine) Type(name string) (TypeView, error) {
+	t, ok := e.cfg.Types[name]
+	if !ok {
+		return TypeView{}, notFound("type", name)
+	}
+	return e.typeView(t, true), nil
+}
+
+func (e *Engine) typeView(t *model.Type, attrs bool) TypeView {
+	v := TypeView{Name: t.Name, Resources: []string{}}
+	for _, r := range e.cfg.ResourcesOfType(t.Name) {
+		v.Resources = append(v.Resources, r.Name)
+	}
+	if attrs {
+		v.Attributes = typeAttrs(t)
+		for _, n := range t.Order {
+			if d := t.Attrs[n]; !d.Static {
+				v.Attributes = append(v.Attributes, AttrView{Name: n, Kind: d.Kind.String(),
+					Dim: d.Dim.String(), Values: nonNil(d.Default.Elements())})
+			}
+		}
+	}
+	return v
+}
+
+// Probe asks the agent to monitor a resource now.
+func (e *Engine) Probe(name string) error { return e.simple(name, "probe", Agent.Probe) }
+
+// Clear clears a FAULTED resource (and its group's fault flag).
+func (e *Engine) Clear(name string) error {
+	if err := e.simple(name, "clear", Agent.Clear); err != nil {
+		return err
+	}
+	r, _ := e.resource(name)
+	if r.Group != nil {
+		e.clearGroupFault(r.Group.Name)
+	}
+	return nil
+}
+
+// RefreshInfo runs the info entry point of a resource now.
+func (e *Engine) RefreshInfo(name string) error {
+	return e.simple(name, "refreshinfo", Agent.RefreshInfo)
+}
+
+func (e *Engine) simple(name, verb string, f func(Agent, string) error) error {
+	r, err := e.resource(name)
+	if err != nil {
+		return err
+	}
+	a, err := e.agentOf(r)
+	if err != nil {
+		return err
+	}
+	if err := f(a, name); err != nil {
+		return errorf(ErrConflict, "%s resource %q: %w", verb, name, err)
+	}
+	return nil
+}
+
+// Action runs the action entry point with a token and arguments.
+func (e *Engine) Action(ctx context.Context, name, token string, args []string) (ep.Result, error) {
+	r, err := e.resource(name)
+	if err != nil {
+		return ep.Result{}, err
+	}
+	if token == "" {
+		return ep.Result{}, errorf(ErrInvalid, "action on resource %q: no action token given", name)
+	}
+	a, err := e.agentOf(r)
+	if err != nil {
+		return ep.Result{}, err
+	}
+	res, err := a.Action(ctx, name, token, args)
+	if err != nil {
+		return res, errorf(ErrConflict, "action %q on resource %q: %w", token, name, err)
+	}
+	return res, nil
+}
