@@ -67,7 +67,10 @@ sub VCSAG_GET_ATTR_VALUE {
         if ($n eq $name) {
             my @v = @a[$i + 2 .. $i + 1 + $c];
             return ($VCSAG_SUCCESS, $c) unless defined $idx;
-            if ($idx < 0) { $idx = 0; $cnt = $c; }
+            if ($idx < 0) {
+                return ($VCSAG_SUCCESS, '') if $c == 0;
+                ($idx, $cnt) = (0, $c);
+            }
             return ($VCSAG_FAILURE, '') if $idx >= $c;
             $cnt = 1 if $cnt < 1;
             my $last = $idx + $cnt - 1;

@@ -90,6 +90,7 @@ _vcsag_pick() {
 		return $VCSAG_SUCCESS
 	fi
 	if [ "$_vcsag_idx" -lt 0 ]; then
+		[ "$_vcsag_n" -gt 0 ] || return $VCSAG_SUCCESS # empty value
 		_vcsag_idx=0
 		_vcsag_cnt=$_vcsag_n
 	fi
