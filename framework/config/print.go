@@ -111,27 +111,8 @@ func (p *printer) typ(t *model.Type) {
 	for _, n := range t.Order {
 		d := t.Attrs[n]
 		var b strings.Builder
-		b.WriteByte('\t')
-		if d.Static {
-			b.WriteString("static ")
-		}
-		if d.Temp {
-			b.WriteString("temp ")
-		}
-		switch d.Dim {
-		case model.Keylist:
-			b.WriteString("keylist ")
-		default:
-			b.WriteString(d.Kind.String() + " ")
-		}
-		b.WriteString(n)
-		switch d.Dim {
-		case model.Vector:
-			b.WriteString("[]")
-		case model.Assoc:
-			b.WriteString("{}")
-		}
-		if v, ok := t.Statics[n]; ok && d.Static {
+		b.WriteString("\t" + declText(d))
+		if v, ok := t.Statics[n]; ok && d.Static && d.HasDef {
 			b.WriteString(" = " + value(v))
 		} else if d.HasDef {
 			b.WriteString(" = " + value(d.Default))
@@ -139,7 +120,7 @@ func (p *printer) typ(t *model.Type) {
 		p.line(b.String())
 	}
 	for _, n := range sortedNames(t.Statics) {
-		if _, declared := t.Attrs[n]; !declared {
+		if d, declared := t.Attrs[n]; !declared || !d.HasDef || !d.Static {
 			p.line("\t", n, " = ", value(t.Statics[n]))
 		}
 	}
