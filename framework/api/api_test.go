@@ -25,12 +25,14 @@ type fakeBackend struct {
 
 var _ Backend = (*fakeBackend)(nil)
 
-func nf(what, n string) error { return fmt.Errorf("%s %q not found%w", what, n, silent{engine.ErrNotFound}) }
+func nf(what, n string) error {
+	return fmt.Errorf("%s %q not found%w", what, n, silent{engine.ErrNotFound})
+}
 
 // silent wraps a sentinel without adding text.
 type silent struct{ error }
 
-func (silent) Error() string  { return "" }
+func (silent) Error() string   { return "" }
 func (s silent) Unwrap() error { return s.error }
 
 func (f *fakeBackend) Status() engine.StatusView {
