@@ -1,0 +1,303 @@
+package agent
+
+import (
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/vigil-ha/vigil/framework/arglist"
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/resstate"
+	"github.com/vigil-ha/vigil/framework/runner"
+)
+
+// worker takes ready resources in turn and runs one job of each.
+func (a *Agent) worker() {
+	defer a.wg.Done()
+	for {
+		a.mu.Lock()
+		for len(a.ready) == 0 && !a.stopping {
+			a.cond.Wait()
+		}
+		if a.stopping {
+			a.mu.Unlock()
+			return
+		}
+		res := a.ready[0]
+		a.ready = a.ready[1:]
+		j := res.queue[0]
+		res.queue = res.queue[1:]
+		res.running = j
+		a.mu.Unlock()
+
+		a.runJob(res, j)
+
+		a.mu.Lock()
+		res.running = nil
+		a.active--
+		switch {
+		case len(res.queue) > 0 && !a.stopping:
+			a.ready = append(a.ready, res)
+		default:
+			res.inReady = false
+		}
+		if res.removed && res.m.State() == resstate.Detached && len(res.queue) == 0 {
+			res.stopTimers()
+			delete(a.res, res.name)
+		}
+		a.cond.Broadcast()
+		a.mu.Unlock()
+	}
+}
+
+// runJob runs one job; entry points run without the lock.
+func (a *Agent) runJob(res *resource, j *job) {
+	switch j.kind {
+	case jobEvent:
+		a.feed(res, resstate.Event{Kind: j.event, Now: a.o.Clock.Now()}, j.cause, true)
+	case jobEP:
+		result, ok := a.runEP(res, j.ep, ArgsExtra{CleanReason: int(j.reason)}, nil)
+		if !ok {
+			return
+		}
+		e, err := resstate.DoneEvent(j.ep, result, a.o.Clock.Now())
+		if err == nil {
+			a.feed(res, e, string(j.ep), false)
+		}
+	case jobMonitor:
+		a.runMonitor(res, j)
+	case jobInfo:
+		a.runInfo(res)
+	case jobAction:
+		result, _ := a.runEP(res, ep.Action, ArgsExtra{ActionArgs: j.args}, func(req *ep.Request) { req.Action = j.token })
+		a.mu.Lock()
+		if j.done != nil {
+			j.done <- actionReply{res: result}
+		}
+		a.mu.Unlock()
+	case jobAttrChanged:
+		a.mu.Lock()
+		v, _ := res.r.Attr(j.changed)
+		a.mu.Unlock()
+		a.runEP(res, ep.AttrChanged, ArgsExtra{ChangedRes: res.name, ChangedAttr: j.changed, NewValue: v}, nil)
+	}
+}
+
+// runMonitor runs monitor for res and feeds its result.
+func (a *Agent) runMonitor(res *resource, j *job) {
+	a.mu.Lock()
+	if res.m.Allowed(resstate.MonitorResult) != nil {
+		a.mu.Unlock()
+		return
+	}
+	res.monitors++
+	cycle := res.monitors
+	hook := a.monitorDelay
+	a.mu.Unlock()
+	if hook != nil && j.cause == "monitor" {
+		hook(a.o.Clock.Now().Sub(j.due))
+	}
+	result, ok := a.runEP(res, ep.Monitor, ArgsExtra{}, func(req *ep.Request) {
+		req.Env = append(req.Env, runner.ResourceEnv(res.r, cycle)...)
+	})
+	if !ok {
+		return
+	}
+	now := a.o.Clock.Now()
+	a.mu.Lock()
+	res.lastMonitor = now
+	a.mu.Unlock()
+	a.feed(res, resstate.MonitorEvent(result, now), j.cause, false)
+}
+
+// runEP builds the request for an entry point of res and runs it. ok is
+// false when the agent is stopping and the result must not be applied.
+func (a *Agent) runEP(res *resource, n ep.Name, x ArgsExtra, edit func(*ep.Request)) (ep.Result, bool) {
+	a.mu.Lock()
+	r, cfg := res.r, a.o.Config
+	a.mu.Unlock()
+	var args []string
+	var err error
+	if a.o.Args != nil {
+		args, err = a.o.Args(n, r, x)
+	} else {
+		args, err = arglist.ForEP(n, r, cfg, x)
+	}
+	if err != nil {
+		a.emit(Event{Kind: "ep-error", Resource: res.name, Cause: string(n), Detail: err.Error()})
+		return ep.Result{Outcome: ep.ExecError, Err: err}, true
+	}
+	req := ep.Request{EP: n, Type: a.o.Type.Name, Resource: res.name, Args: args, Timeout: a.scale(arglist.Timeout(n, r))}
+	if edit != nil {
+		edit(&req)
+	}
+	result := a.o.Impl.Run(a.runCtx, req)
+	if result.Outcome == ep.Canceled && a.runCtx.Err() != nil {
+		return result, false
+	}
+	if result.Outcome == ep.ExecError || result.Outcome == ep.Signaled {
+		a.emit(Event{Kind: "ep-error", Resource: res.name, Cause: string(n),
+			Detail: strings.TrimSpace(result.Outcome.String() + " " + errText(result.Err) + " " + result.Signal)})
+	}
+	return result, true
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// feed steps the machine of res with e and carries out the actions.
+// command says e comes from a queued request, which may have become
+// illegal since it was accepted.
+func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool) {
+	for {
+		a.mu.Lock()
+		if command && res.m.Allowed(e.Kind) != nil {
+			err := res.m.Allowed(e.Kind)
+			a.mu.Unlock()
+			if e.Kind != resstate.IMFReset {
+				a.emit(Event{Kind: "info", Resource: res.name, Cause: cause, Detail: "request dropped: " + err.Error()})
+			}
+			return
+		}
+		acts, err := res.m.Step(e)
+		if err != nil {
+			a.mu.Unlock()
+			a.log.Error("state machine refused an event", zap.String("resource", res.name), zap.Error(err))
+			return
+		}
+		out, imf := a.apply(res, acts, cause, e.Now)
+		r := res.r
+		a.mu.Unlock()
+		for _, ev := range out {
+			a.emit(ev)
+		}
+		next, again := a.doIMF(r, imf)
+		if !again {
+			return
+		}
+		e, cause, command = next, "imf", false
+	}
+}
+
+// apply carries out actions under a.mu and returns the notifications and
+// IMF calls to make once the lock is released.
+func (a *Agent) apply(res *resource, acts []resstate.Action, cause string, now time.Time) ([]Event, []resstate.Action) {
+	var out []Event
+	var imf []resstate.Action
+	for _, act := range acts {
+		switch act.Kind {
+		case resstate.RunEP:
+			a.enqueue(res, &job{kind: jobEP, ep: act.EP, reason: act.CleanReason, cause: cause}, true)
+		case resstate.ScheduleMonitor:
+			a.scheduleMonitor(res, act.After, cause)
+		case resstate.StopMonitor:
+			a.stopMonitor(res)
+		case resstate.Report:
+			to := strings.Join(append([]string{act.State}, act.Flags...), "|")
+			out = append(out, Event{Time: now, Kind: "state", Resource: res.name, From: res.engine, To: to, Cause: cause})
+			res.engine = to
+			a.infoState(res, act.State)
+		case resstate.Notify:
+			out = append(out, Event{Time: now, Kind: act.Note, Resource: res.name, Cause: cause, Detail: act.Detail})
+		case resstate.IMFRegister, resstate.IMFUnregister:
+			imf = append(imf, act)
+		}
+	}
+	return out, imf
+}
+
+// doIMF makes the IMF calls; a Register returns the IMFResult to feed.
+func (a *Agent) doIMF(r *model.Resource, acts []resstate.Action) (resstate.Event, bool) {
+	var next resstate.Event
+	again := false
+	for _, act := range acts {
+		if a.o.IMF == nil {
+			if act.Kind == resstate.IMFRegister {
+				next, again = resstate.Event{Kind: resstate.IMFResult, Now: a.o.Clock.Now(), OK: false}, true
+			}
+			continue
+		}
+		if act.Kind == resstate.IMFUnregister {
+			a.o.IMF.Unregister(r.Name)
+			continue
+		}
+		err := a.o.IMF.Register(r, act.Online)
+		if err != nil {
+			a.log.Warn("imf registration failed", zap.String("resource", r.Name), zap.Error(err))
+		}
+		next, again = resstate.Event{Kind: resstate.IMFResult, Now: a.o.Clock.Now(), OK: err == nil}, true
+	}
+	return next, again
+}
+
+func (a *Agent) emit(e Event) {
+	if e.Time.IsZero() {
+		e.Time = a.o.Clock.Now()
+	}
+	e.Type = a.o.Type.Name
+	if a.o.Notify != nil {
+		a.o.Notify(e)
+	}
+}
+
+// infoState keeps ResourceInfo and the info timer in step with the
+// engine-visible state: Stale once the resource is no longer ONLINE.
+func (a *Agent) infoState(res *resource, state string) {
+	if state != resstate.EngineOnline {
+		if res.infoTimer != nil {
+			res.infoTimer.Stop()
+			res.infoTimer = nil
+		}
+		if len(res.info) > 0 {
+			res.info["State"] = "Stale"
+		}
+		return
+	}
+	if res.infoTimer == nil && a.o.Impl.Has(ep.Info) && res.r.Int("InfoInterval") > 0 {
+		a.armInfo(res)
+	}
+}
+
+func (a *Agent) armInfo(res *resource) {
+	d := time.Duration(res.r.Int("InfoInterval")) * a.unit
+	res.infoTimer = a.o.Clock.AfterFunc(d, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.stopping || res.infoTimer == nil {
+			return
+		}
+		a.enqueue(res, &job{kind: jobInfo, cause: "info"}, false)
+		a.armInfo(res)
+	})
+}
+
+// runInfo runs info and records ResourceInfo {State, Msg, TS}.
+func (a *Agent) runInfo(res *resource) {
+	a.mu.Lock()
+	if st, _ := res.m.Engine(); st != resstate.EngineOnline {
+		a.mu.Unlock()
+		return
+	}
+	res.infoRuns++
+	op := map[bool]int{true: 1, false: 2}[res.infoRuns == 1]
+	a.mu.Unlock()
+	result, ok := a.runEP(res, ep.Info, ArgsExtra{ResInfoOp: op}, nil)
+	if !ok {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	res.info["TS"] = a.o.Clock.Now().UTC().Format(time.RFC3339)
+	if result.Outcome == ep.Exited && result.ExitCode == 0 {
+		res.info["State"], res.info["Msg"] = "Valid", strings.TrimRight(string(result.Output), "\n")
+	} else {
+		res.info["State"] = "Invalid"
+	}
+}
+
