@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { subcommands = append(subcommands, newStatusCmd) }
+
+func newStatusCmd() *cobra.Command {
+	var f clientFlags
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show groups and resources with their states (like hastatus -sum)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, cancel := cmdContext()
+			defer cancel()
+			st, err := f.client().Status(ctx)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if f.json {
+				return printJSON(out, st)
+			}
+			fmt.Fprintf(out, "System: %s", st.System)
+			if st.Cluster != "" {
+				fmt.Fprintf(out, "   Cluster: %s", st.Cluster)
+			}
+			fmt.Fprintln(out)
+			fmt.Fprintln(out)
+			tw := table(out)
+			fmt.Fprintln(tw, "GROUP\tSTATE\tPARALLEL\tAUTOSTART\tENABLED")
+			for _, g := range st.Groups {
+				fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\n", g.Name, stateText(g.State, g.Flags), yesNo(g.Parallel),
+					yesNo(g.AutoStart), yesNo(g.Enabled))
+			}
+			tw.Flush()
+			fmt.Fprintln(out)
+			tw = table(out)
+			fmt.Fprintln(tw, "RESOURCE\tTYPE\tGROUP\tSTATE\tCONFIDENCE")
+			for _, g := range st.Groups {
+				for _, r := range g.Resources {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.Name, r.Type, r.Group, stateText(r.State, r.Flags), r.Confidence)
+				}
+			}
+			return tw.Flush()
+		},
+	}
+	f.addSocketFlag(cmd)
+	f.addJSONFlag(cmd)
+	return cmd
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
