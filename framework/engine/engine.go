@@ -132,8 +132,11 @@ func (e *Engine) Start(ctx context.Context) error {
 	for _, tn := range types {
 		a, err := e.o.NewAgent(e.cfg.Types[tn], e.notify)
 		if err != nil {
-			e.stopAgents(ctx)
-			return fmt.Errorf("start agent for type %q: %w", tn, err)
+			// The type's resources stay UNKNOWN; the others are managed.
+			e.log.Error("agent not started", zap.String("type", tn), zap.Error(err))
+			e.publish(events.Event{Kind: "agent-error", Type: tn, Cause: "start",
+				Detail: fmt.Sprintf("agent for type %q not started: %v", tn, err)})
+			continue
 		}
 		e.mu.Lock()
 		e.agents[tn] = a
@@ -141,13 +144,19 @@ func (e *Engine) Start(ctx context.Context) error {
 		e.publish(events.Event{Kind: events.KindEngine, Type: tn, Cause: "start",
 			Detail: fmt.Sprintf("agent started for %d resource(s)", len(byType[tn]))})
 	}
+	var added []*model.Resource
 	for _, r := range res {
-		if err := e.agents[r.Type.Name].Add(r); err != nil {
+		a := e.agents[r.Type.Name]
+		if a == nil {
+			continue
+		}
+		added = append(added, r)
+		if err := a.Add(r); err != nil {
 			e.publish(events.Event{Kind: "ep-error", Resource: r.Name, Type: r.Type.Name,
 				Group: groupName(r), Cause: "open", Detail: err.Error()})
 		}
 	}
-	e.waitProbes(ctx, res)
+	e.waitProbes(ctx, added)
 	close(e.probed)
 	e.publish(events.Event{Kind: events.KindEngine, Cause: "probe", Detail: "all resources probed"})
 	e.autoStart(context.WithoutCancel(ctx))

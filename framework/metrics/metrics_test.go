@@ -1,0 +1,52 @@
+package metrics
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+)
+
+type fakeImpl struct{ clk *clock.Fake }
+
+func (fakeImpl) Has(ep.Name) bool { return true }
+func (f fakeImpl) Run(ctx context.Context, r ep.Request) ep.Result {
+	return ep.Result{Outcome: ep.Exited, ExitCode: 110, Duration: 3 * time.Millisecond}
+}
+
+func TestMetrics(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1000, 0))
+	m := New(clk)
+	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Group: "g", From: "OFFLINE", To: "ONLINE|RESTARTING"})
+	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Cause: "imf", To: "OFFLINE"})
+	m.Observe(events.Event{Kind: "request", Resource: "web1", Time: clk.Now()})
+	clk.Advance(250 * time.Millisecond)
+	impl := m.Instrument(fakeImpl{clk})
+	impl.Run(context.Background(), ep.Request{EP: ep.Online, Type: "Proc", Resource: "web1"})
+	impl.Run(context.Background(), ep.Request{EP: ep.Monitor, Type: "Proc", Resource: "web1"})
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	text := string(body)
+	tests := []struct{ name, want string }{
+		{"state offline now", `vigil_resource_state{group="",resource="web1",state="OFFLINE",type="Proc"} 1`},
+		{"state online cleared", `vigil_resource_state{group="",resource="web1",state="ONLINE",type="Proc"} 0`},
+		{"imf counted", `vigil_imf_events_total{type="Proc"} 1`},
+		{"ep results", `vigil_entry_point_results_total{code="110",ep="monitor",outcome="exited",type="Proc"} 1`},
+		{"queue delay", `vigil_queue_delay_seconds_sum{ep="online",type="Proc"} 0.25`},
+		{"ep duration", `vigil_entry_point_duration_seconds_count{ep="online",type="Proc"} 1`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(text, tc.want) {
+				t.Fatalf("missing %q", tc.want)
+			}
+		})
+	}
+}

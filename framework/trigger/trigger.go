@@ -1,0 +1,125 @@
+package trigger
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+)
+
+// RunFunc runs one trigger program; runner.RunCommand fits (through a small
+// closure adding its options).
+type RunFunc func(ctx context.Context, path string, args []string, timeout time.Duration) ep.Result
+
+// Options configure a Runner.
+type Options struct {
+	Dir     string        // the triggers directory (<config dir>/triggers)
+	System  string        // this node's name, the first argument of every trigger
+	Timeout time.Duration // per run; 0 = 60 s
+	Run     RunFunc
+	Logger  *zap.Logger
+	// Publish, when set, receives a "trigger" event for every run.
+	Publish func(events.Event) events.Event
+}
+
+// Runner maps events to trigger runs.
+type Runner struct {
+	o         Options
+	lastState map[string]string // resource -> state before its last change
+}
+
+// New returns a Runner.
+func New(o Options) *Runner {
+	if o.Timeout <= 0 {
+		o.Timeout = 60 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+	return &Runner{o: o, lastState: map[string]string{}}
+}
+
+// Call is one trigger run: its name and argv after the program name.
+type Call struct {
+	Name string
+	Args []string
+}
+
+// Map returns the trigger calls an event gives rise to, in order. It also
+// remembers states, so that resfault can name the state before the fault.
+func (r *Runner) Map(e events.Event) []Call {
+	sys := r.o.System
+	switch {
+	case e.Kind == events.KindState && e.Resource != "":
+		if strings.HasPrefix(e.To, "FAULTED") && e.From != "" {
+			r.lastState[e.Resource] = e.From
+		}
+		if e.From == "" || e.From == e.To {
+			return nil
+		}
+		return []Call{{"resstatechange", []string{sys, e.Resource, e.From, e.To}}}
+	case e.Kind == events.KindFault:
+		prev := r.lastState[e.Resource]
+		if prev == "" {
+			prev = "ONLINE"
+		}
+		return []Call{{"resfault", []string{sys, e.Resource, prev}}}
+	case e.Kind == events.KindRestart:
+		return []Call{{"resrestart", []string{sys, e.Resource}}}
+	case e.Kind == "offline-failed":
+		return []Call{{"resnotoff", []string{sys, e.Resource}}}
+	case e.Kind == "admin-wait":
+		return []Call{{"resadminwait", []string{sys, e.Resource, e.Detail}}}
+	case e.Kind == "monitor-time" || strings.HasPrefix(e.Kind, "stats"):
+		return []Call{{"monitortimechange", []string{sys, e.Resource, e.Detail}}}
+	case e.Kind == "group-fault":
+		return []Call{{"grpfault", []string{sys, e.Group, e.Detail}}}
+	}
+	return nil
+}
+
+// Handle runs the triggers of one event that exist as executables.
+func (r *Runner) Handle(ctx context.Context, e events.Event) {
+	for _, c := range r.Map(e) {
+		path := filepath.Join(r.o.Dir, c.Name)
+		fi, err := os.Stat(path)
+		if err != nil || fi.IsDir() || fi.Mode().Perm()&0o111 == 0 {
+			continue
+		}
+		res := r.o.Run(ctx, path, c.Args, r.o.Timeout)
+		detail := res.Outcome.String()
+		if res.Outcome == ep.Exited {
+			detail += " " + strconv.Itoa(res.ExitCode)
+		}
+		r.o.Logger.Info("trigger ran", zap.String("trigger", c.Name), zap.Strings("args", c.Args),
+			zap.String("result", detail), zap.Duration("duration", res.Duration))
+		if r.o.Publish != nil {
+			r.o.Publish(events.Event{Kind: "trigger", Resource: e.Resource, Type: e.Type, Group: e.Group,
+				Cause: c.Name, Detail: strings.Join(c.Args, " ") + ": " + detail})
+		}
+	}
+}
+
+// Run handles the events of a subscription until it closes or ctx ends.
+func (r *Runner) Run(ctx context.Context, sub *events.Subscription) {
+	for {
+		select {
+		case e, ok := <-sub.C:
+			if !ok {
+				return
+			}
+			if e.Kind != "trigger" {
+				r.Handle(ctx, e)
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package trigger
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/runner"
+)
+
+func TestMap(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   events.Event
+		want string
+	}{
+		{"state change", events.Event{Kind: "state", Resource: "r", From: "OFFLINE", To: "ONLINE"},
+			"resstatechange n1 r OFFLINE ONLINE"},
+		{"probe without change", events.Event{Kind: "state", Resource: "r", From: "", To: "ONLINE"}, ""},
+		{"restart", events.Event{Kind: "restart", Resource: "r"}, "resrestart n1 r"},
+		{"not off", events.Event{Kind: "offline-failed", Resource: "r"}, "resnotoff n1 r"},
+		{"stats", events.Event{Kind: "stats-gradual", Resource: "r", Detail: "avg 12"}, "monitortimechange n1 r avg 12"},
+		{"unrelated", events.Event{Kind: "request", Resource: "r"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := New(Options{System: "n1"})
+			var got []string
+			for _, c := range r.Map(tc.ev) {
+				got = append(got, c.Name+" "+strings.Join(c.Args, " "))
+			}
+			if strings.Join(got, ";") != tc.want {
+				t.Fatalf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFaultNamesPreviousState(t *testing.T) {
+	r := New(Options{System: "n1"})
+	r.Map(events.Event{Kind: "state", Resource: "r", From: "ONLINE", To: "FAULTED"})
+	c := r.Map(events.Event{Kind: "fault", Resource: "r"})
+	if len(c) != 1 || strings.Join(c[0].Args, " ") != "n1 r ONLINE" {
+		t.Fatalf("calls = %+v", c)
+	}
+}
+
+// TestRealTrigger runs real trigger scripts through runner.RunCommand: one
+// that records its argv, and one that hangs and must be killed.
+func TestRealTrigger(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("resrestart", `echo "$@" > `+out+"\n")
+	write("resnotoff", "sleep 30\n")
+	var evs []events.Event
+	r := New(Options{Dir: dir, System: "n1", Timeout: 200 * time.Millisecond,
+		Run: func(ctx context.Context, path string, args []string, d time.Duration) ep.Result {
+			return runner.RunCommand(ctx, path, args, runner.Options{Timeout: d, Env: []string{"PATH=/usr/bin:/bin"},
+				KillGrace: 100 * time.Millisecond})
+		},
+		Publish: func(e events.Event) events.Event { evs = append(evs, e); return e }})
+	tests := []struct {
+		name    string
+		ev      events.Event
+		wantRes string
+	}{
+		{"records argv", events.Event{Kind: "restart", Resource: "web1"}, "exited 0"},
+		{"times out", events.Event{Kind: "offline-failed", Resource: "web1"}, "timed out"},
+		{"missing trigger", events.Event{Kind: "fault", Resource: "web1"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			evs = nil
+			start := time.Now()
+			r.Handle(context.Background(), tc.ev)
+			if time.Since(start) > 5*time.Second {
+				t.Fatal("trigger was not killed at its timeout")
+			}
+			if tc.wantRes == "" {
+				if len(evs) != 0 {
+					t.Fatalf("missing trigger ran: %+v", evs)
+				}
+				return
+			}
+			if len(evs) != 1 || !strings.HasSuffix(evs[0].Detail, tc.wantRes) {
+				t.Fatalf("events = %+v, want result %q", evs, tc.wantRes)
+			}
+		})
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || strings.TrimSpace(string(b)) != "n1 web1" {
+		t.Fatalf("argv file = %q, %v", b, err)
+	}
+}
