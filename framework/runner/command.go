@@ -83,6 +83,7 @@ type child struct {
 	cmd    *exec.Cmd
 	o      *Options
 	marker string
+	cg     *runCgroup // nil without cgroup v2
 	out    *capture
 	logs   *recordReader
 	waited chan struct{} // closed when cmd.Wait has returned
@@ -102,21 +103,35 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		return nil, &ExecError{Path: path, Reason: "cannot create log pipe", Err: err}
 	}
 	env := append(append([]string(nil), o.Env...), MarkerEnv+"="+marker, "VCSAG_LOG_FD="+strconv.Itoa(LogFD))
-	cmd := newCmd(path, args, o.Dir, env, outW, logW)
-	err = startOwned(cmd)
+	cg := newRunCgroup(marker)
+	start := func(path string, args []string) (*exec.Cmd, error) {
+		cmd := newCmd(path, args, o.Dir, env, outW, logW, cg)
+		err := startOwned(cmd)
+		if err != nil && cg != nil && !errors.Is(err, syscall.ENOEXEC) && !errors.Is(err, syscall.ENOENT) &&
+			!errors.Is(err, syscall.EACCES) {
+			// The kernel refused the cgroup (e.g. no clone3): run without it.
+			cg.release()
+			cg = nil
+			cmd = newCmd(path, args, o.Dir, env, outW, logW, nil)
+			err = startOwned(cmd)
+		}
+		return cmd, err
+	}
+	cmd, err := start(path, args)
 	if err != nil && errors.Is(err, syscall.ENOEXEC) {
 		// No #! line: run it with /bin/sh, as a shell would.
-		cmd = newCmd("/bin/sh", append([]string{path}, args...), o.Dir, env, outW, logW)
-		err = startOwned(cmd)
+		cmd, err = start("/bin/sh", append([]string{path}, args...))
 	}
 	outW.Close()
 	logW.Close()
+	cg.closeFD()
 	if err != nil {
 		outR.Close()
 		logR.Close()
+		cg.release()
 		return nil, classifyExecError(path, err)
 	}
-	c := &child{cmd: cmd, o: o, marker: marker, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
+	c := &child{cmd: cmd, o: o, marker: marker, cg: cg, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
 	c.out = newCapture(outR, o.OutputCap, o.Logger)
 	c.logs = newRecordReader(logR, o.Logger, func(r Record) {
 		if r.Kind == RecordTimeout && r.Timeout > 0 {
@@ -137,7 +152,7 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 	return c, nil
 }
 
-func newCmd(path string, args []string, dir string, env []string, out, logw *os.File) *exec.Cmd {
+func newCmd(path string, args []string, dir string, env []string, out, logw *os.File, cg *runCgroup) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:        path,
 		Args:        append([]string{path}, args...),
@@ -147,6 +162,10 @@ func newCmd(path string, args []string, dir string, env []string, out, logw *os.
 		Stderr:      out,
 		ExtraFiles:  []*os.File{logw},
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+	}
+	if cg != nil {
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = cg.fd
 	}
 	return cmd
 }
@@ -162,6 +181,7 @@ func (c *child) supervise(ctx context.Context, start time.Time) ep.Result {
 		case <-c.waited:
 			c.out.finish(c.o.Clock)
 			c.logs.finish(c.o.Clock)
+			c.cg.release()
 			return c.exitResult()
 		case d := <-c.extend:
 			// VCSAG_SET_RES_EP_TIMEOUT: the new timeout counts from now.
@@ -183,8 +203,9 @@ func (c *child) abandon(o ep.Outcome, err error) ep.Result {
 	pendingKills.Add(1)
 	go func() {
 		defer pendingKills.Done()
-		killTree(c.cmd.Process.Pid, c.marker, c.o.KillGrace, c.o.Clock, c.o.Logger)
+		killTree(&tree{leader: c.cmd.Process.Pid, marker: c.marker, cg: c.cg}, c.o.KillGrace, c.o.Clock, c.o.Logger)
 		<-c.waited
+		c.cg.release()
 		c.out.close()
 		c.logs.close()
 	}()

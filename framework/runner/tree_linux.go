@@ -18,6 +18,7 @@ import (
 type procStat struct {
 	pid, ppid, pgrp, sid int
 	state                byte
+	start                uint64 // start time in clock ticks since boot
 }
 
 // parseStat parses the text of /proc/<pid>/stat. The command name may hold
@@ -29,7 +30,11 @@ func parseStat(text string) (procStat, bool) {
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(text[:open]))
 	f := strings.Fields(text[end+1:])
-	if err != nil || len(f) < 4 || len(f[0]) != 1 {
+	if err != nil || len(f) < 20 || len(f[0]) != 1 {
+		return procStat{}, false
+	}
+	start, err := strconv.ParseUint(f[19], 10, 64)
+	if err != nil {
 		return procStat{}, false
 	}
 	var n [3]int
@@ -38,7 +43,7 @@ func parseStat(text string) (procStat, bool) {
 			return procStat{}, false
 		}
 	}
-	return procStat{pid: pid, state: f[0][0], ppid: n[0], pgrp: n[1], sid: n[2]}, true
+	return procStat{pid: pid, state: f[0][0], ppid: n[0], pgrp: n[1], sid: n[2], start: start}, true
 }
 
 // dead reports whether the state is zombie or dead.
@@ -81,9 +86,39 @@ func hasMarker(pid int, marker string) bool {
 	return false
 }
 
+// tree is the membership state of one run's process tree. known remembers
+// every member seen (by pid and start time, so a reused pid is not taken
+// for a member), so a process stays a member after it has cut every other
+// link (orphaned, new session, cleared environment).
+type tree struct {
+	leader int
+	marker string
+	cg     *runCgroup // nil without cgroup v2
+	known  map[int]uint64
+}
+
+// members returns the live processes of the tree.
+func (t *tree) members() []int {
+	if t.known == nil {
+		t.known = map[int]uint64{}
+	}
+	in := treeMembers(t.leader, t.marker, t.known)
+	seen := map[int]bool{}
+	for _, pid := range in {
+		seen[pid] = true
+	}
+	for _, pid := range t.cg.procs() {
+		if !seen[pid] {
+			in = append(in, pid)
+		}
+	}
+	return in
+}
+
 // treeMembers returns the live processes of the tree of the run whose leader
-// is leader (also its process group id) and whose marker is marker.
-func treeMembers(leader int, marker string) []int {
+// is leader (also its process group id) and whose marker is marker; known
+// (pid → start time) is read and updated.
+func treeMembers(leader int, marker string, known map[int]uint64) []int {
 	procs := listProcs()
 	self := os.Getpid()
 	in := map[int]bool{}
@@ -93,7 +128,7 @@ func treeMembers(leader int, marker string) []int {
 		if p.pid == self || p.pid == 1 || p.dead() {
 			continue
 		}
-		if p.pid == leader || p.pgrp == leader || hasMarker(p.pid, marker) {
+		if st, ok := known[p.pid]; (ok && st == p.start) || p.pid == leader || p.pgrp == leader || hasMarker(p.pid, marker) {
 			in[p.pid] = true
 		}
 	}
@@ -114,8 +149,11 @@ func treeMembers(leader int, marker string) []int {
 		}
 	}
 	out := make([]int, 0, len(in))
-	for pid := range in {
-		out = append(out, pid)
+	for _, p := range procs {
+		if in[p.pid] {
+			known[p.pid] = p.start
+			out = append(out, p.pid)
+		}
 	}
 	return out
 }
@@ -131,28 +169,29 @@ const maxKillRounds = 500
 
 // killTree sends SIGTERM to the tree, waits up to grace for it to go, then
 // sends SIGKILL until no member is left.
-func killTree(leader int, marker string, grace time.Duration, clk clock.Clock, log *zap.Logger) {
-	signalAll(leader, treeMembers(leader, marker), unix.SIGTERM)
+func killTree(t *tree, grace time.Duration, clk clock.Clock, log *zap.Logger) {
+	signalAll(t.leader, t.members(), unix.SIGTERM)
 	end := clk.After(grace)
 	for waiting := true; waiting; {
 		select {
 		case <-end:
 			waiting = false
 		case <-clk.After(killPollInterval):
-			if len(treeMembers(leader, marker)) == 0 {
+			if len(t.members()) == 0 {
 				return
 			}
 		}
 	}
 	for range maxKillRounds {
-		m := treeMembers(leader, marker)
+		m := t.members()
 		if len(m) == 0 {
 			return
 		}
-		signalAll(leader, m, unix.SIGKILL)
+		t.cg.kill()
+		signalAll(t.leader, m, unix.SIGKILL)
 		<-clk.After(killPollInterval)
 	}
-	log.Error("processes of a timed-out child survive SIGKILL", zap.Ints("pids", treeMembers(leader, marker)))
+	log.Error("processes of a timed-out child survive SIGKILL", zap.Ints("pids", t.members()))
 }
 
 func signalAll(leader int, pids []int, sig unix.Signal) {
