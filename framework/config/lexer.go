@@ -67,7 +67,11 @@ type lexer struct {
 }
 
 func newLexer(file string, src []byte, errs *model.ErrorList) *lexer {
-	return &lexer{file: file, src: src, line: 1, col: 1, errs: errs}
+	l := &lexer{file: file, src: src, line: 1, col: 1, errs: errs}
+	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
+		l.off = 3 // a UTF-8 byte order mark is not part of the text
+	}
+	return l
 }
 
 func (l *lexer) pos() model.Pos { return model.Pos{File: l.file, Line: l.line, Col: l.col} }

@@ -20,6 +20,7 @@ func TestLexer(t *testing.T) {
 			"word:a.b@1:14", "word:R:Attr@1:18", "integer:-12@1:25", "integer:+3@1:29", "integer:0@1:32"}},
 		{"escapes", `"a \"q\" b\\c \n"`, []string{`string:a "q" b\c \n@1:1`}},
 		{"comments", "a // x\n/* y\nz */ b", []string{"word:a@1:1", "word:b@3:6"}},
+		{"byte order mark", "\xEF\xBB\xBFa\r\nb", []string{"word:a@1:1", "word:b@2:1"}},
 		{"positions across lines", "x\n\n  \"s\"\n\t7", []string{"word:x@1:1", "string:s@3:3", "integer:7@4:2"}},
 	}
 	for _, tc := range tests {
