@@ -165,7 +165,10 @@ func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool
 			}
 			return
 		}
+		from := res.m.State()
 		acts, err := res.m.Step(e)
+		a.log.Debug("step", zap.String("resource", res.name), zap.Stringer("event", e.Kind),
+			zap.Stringer("from", from), zap.Stringer("to", res.m.State()), zap.Int("actions", len(acts)), zap.Error(err))
 		if err != nil {
 			a.mu.Unlock()
 			a.log.Error("state machine refused an event", zap.String("resource", res.name), zap.Error(err))

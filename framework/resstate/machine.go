@@ -42,7 +42,7 @@ type Machine struct {
 
 // New returns a machine in state Detached.
 func New(p Params) *Machine {
-	return &Machine{p: p, st: Detached, reason: noReason, reported: "UNKNOWN"}
+	return &Machine{p: p, st: Detached, reason: noReason, reported: fmt.Sprint(EngineUnknown, []string(nil))}
 }
 
 // State returns the agent-internal state.
