@@ -83,7 +83,8 @@ func (r Record) Log(log *zap.Logger) {
 			log.Info(r.Text, fields...)
 		}
 	case RecordDebug:
-		log.Debug(r.Text, zap.Int(agentlog.FieldDebugLevel, r.Level), zap.String(agentlog.FieldCategory, r.Category))
+		// VCS prints debug lines under category 50 whatever the agent's category.
+		log.Debug(r.Text, zap.Int(agentlog.FieldDebugLevel, r.Level))
 	case RecordTimeout:
 		log.Info("entry point extends its timeout", zap.Duration("timeout", r.Timeout))
 	}
