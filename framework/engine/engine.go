@@ -250,8 +250,13 @@ func (e *Engine) publish(ev events.Event) events.Event {
 		ev.Time = e.clk.Now()
 	}
 	ev = e.o.Bus.Publish(ev)
-	e.log.Info(describe(ev), zap.String("kind", ev.Kind), zap.String("resource", ev.Resource),
-		zap.String("type", ev.Type), zap.String("group", ev.Group), zap.String("cause", ev.Cause))
+	fields := []zap.Field{zap.String("kind", ev.Kind)}
+	for _, f := range [][2]string{{"resource", ev.Resource}, {"type", ev.Type}, {"group", ev.Group}} {
+		if f[1] != "" {
+			fields = append(fields, zap.String(f[0], f[1]))
+		}
+	}
+	e.log.Info(describe(ev), fields...)
 	e.mu.Lock()
 	close(e.changed)
 	e.changed = make(chan struct{})

@@ -77,6 +77,10 @@ func (e *Engine) checkGroupOffline(g *model.Group) error {
 // OnlineGroup brings a group online in dependency order. With wait it
 // returns when the group is ONLINE or the operation failed.
 func (e *Engine) OnlineGroup(ctx context.Context, name string, wait bool) error {
+	return e.onlineGroup(ctx, name, wait, "admin")
+}
+
+func (e *Engine) onlineGroup(ctx context.Context, name string, wait bool, cause string) error {
 	g, err := e.group(name)
 	if err != nil {
 		return err
@@ -88,7 +92,7 @@ func (e *Engine) OnlineGroup(ctx context.Context, name string, wait bool) error 
 	e.touch(name)
 	op := e.startGroupOp(name, "online", errorf(ErrConflict, "superseded by a request to bring group %q online", name), func(ctx context.Context) error {
 		e.clearGroupFault(name)
-		return e.onlineResources(ctx, g.Resources, "admin")
+		return e.onlineResources(ctx, g.Resources, cause)
 	})
 	if !wait {
 		return nil
@@ -313,7 +317,7 @@ func (e *Engine) autoStart(ctx context.Context) {
 			if st, _ := e.groupState(g); st == GroupOnline {
 				return
 			}
-			if err := e.OnlineGroup(ctx, name, true); err != nil {
+			if err := e.onlineGroup(ctx, name, true, "autostart"); err != nil {
 				e.log.Warn("autostart failed", zap.String("group", name), zap.Error(err))
 				e.publish(events.Event{Kind: "autostart-failed", Group: name, Cause: "autostart", Detail: err.Error()})
 			}
