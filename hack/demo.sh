@@ -1,6 +1,90 @@
 #!/bin/sh
-# make demo: until the engine lands, check the bundled demo configuration and
-# print its resolved types.
-set -e
-./bin/vigil check testdata/demo
-echo "testdata/demo: configuration is valid"
+# make demo: run `vigil agent` on testdata/demo in a temporary directory,
+# watch groups come online, kill a managed process and watch vigil detect
+# and restart it, take everything offline, stop the daemon and check that
+# nothing is left. Needs only bin/vigil, a POSIX shell and procps.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VIGIL=$ROOT/bin/vigil
+T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-demo.XXXXXX")
+S=$T/vigil.sock
+PID=""
+PIDS=""
+
+cleanup() {
+	if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then
+		kill -TERM "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	for p in $PIDS; do
+		if grep -q sleep "/proc/$p/comm" 2>/dev/null; then kill -9 "$p" 2>/dev/null || true; fi
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -t 1 ]; then B=$(printf '\033[1m'); N=$(printf '\033[0m'); else B=""; N=""; fi
+step() { printf '\n%s==> %s%s\n' "$B" "$*" "$N"; }
+v() { "$VIGIL" "$@" --socket "$S"; }
+# until SECONDS CMD...: retry CMD every 0.2 s for up to SECONDS.
+until_ok() {
+	n=$(($1 * 5)); shift
+	while [ "$n" -gt 0 ]; do
+		if "$@" >/dev/null 2>&1; then return 0; fi
+		sleep 0.2; n=$((n - 1))
+	done
+	echo "demo: timed out waiting for: $*" >&2
+	return 1
+}
+is() { [ "$(v "$1" state "$2")" = "$3" ]; }
+
+mkdir -p "$T/conf"
+cp -R "$ROOT/testdata/demo/." "$T/conf/"
+sed -i "s#@DIR@#$T#g" "$T/conf/main.cf"
+
+step "vigil agent --config $T/conf (in the background, log in $T/agent.out)"
+"$VIGIL" agent --config "$T/conf" --socket "$S" --state-dir "$T/state" --log-dir "$T/log" \
+	--system demo1 >"$T/agent.out" 2>&1 &
+PID=$!
+until_ok 20 is grp website ONLINE
+until_ok 5 is grp backend ONLINE
+v status
+
+step "how it came online: backend first, then config -> app -> ready (vigil events)"
+v events -n 100 | grep -E 'request|-> ONLINE'
+
+APP=$(cat "$T/run/app.pid")
+PIDS="$APP $(cat "$T/run/db.pid")"
+step "kill -9 the app daemon (pid $APP), as a crash would"
+kill -9 "$APP"
+until_ok 20 sh -c "'$VIGIL' events -n 200 --json --socket '$S' | grep -q '\"kind\":\"restart\"'"
+until_ok 20 is res app ONLINE
+NEW=$(cat "$T/run/app.pid")
+PIDS="$PIDS $NEW"
+v events -n 8 | grep -E ' app '
+echo "app restarted by vigil: old pid $APP, new pid $NEW (RestartLimit = 2)"
+
+step "vigil status"
+v status
+
+step "take the groups offline (parents first), then stop the daemon with SIGTERM"
+v grp offline website --wait
+v grp offline backend --wait
+v status
+kill -TERM "$PID"
+rc=0
+wait "$PID" || rc=$?
+PID=""
+[ "$rc" -eq 0 ] || { echo "demo: vigil agent exited with $rc" >&2; tail -20 "$T/agent.out" >&2; exit 1; }
+
+left=""
+for p in $PIDS; do
+	if grep -q sleep "/proc/$p/comm" 2>/dev/null; then left="$left $p"; fi
+done
+if pgrep -f "$T" >/dev/null 2>&1 || [ -n "$left" ] || [ -e "$S" ]; then
+	echo "demo: something was left behind:$left" >&2
+	pgrep -af "$T" >&2 || true
+	exit 1
+fi
+step "done: daemon exited 0, no managed process left; removing $T"

@@ -43,7 +43,11 @@ func newStatusCmd() *cobra.Command {
 			fmt.Fprintln(tw, "RESOURCE\tTYPE\tGROUP\tSTATE\tCONFIDENCE")
 			for _, g := range st.Groups {
 				for _, r := range g.Resources {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", r.Name, r.Type, r.Group, stateText(r.State, r.Flags), r.Confidence)
+					conf := "-"
+					if r.State == "ONLINE" {
+						conf = fmt.Sprint(r.Confidence)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Type, r.Group, stateText(r.State, r.Flags), conf)
 				}
 			}
 			return tw.Flush()
