@@ -14,8 +14,13 @@ import (
 // the configuration directory (not the bundled typedefs). Every file is
 // written atomically: to a temporary file in dir, synced, then renamed over
 // the old one, whose content is kept as <name>.previous. A crash leaves
-// either the old or the new file, never a half-written one.
+// either the old or the new file, never a half-written one. A value the
+// language cannot hold (a string with a newline) is refused before anything
+// is written.
 func Dump(cfg *model.Config, dir string) error {
+	if err := checkPrintable(cfg); err != nil {
+		return fmt.Errorf("dump configuration: %w", err)
+	}
 	var buf bytes.Buffer
 	if err := PrintMain(&buf, cfg); err != nil {
 		return fmt.Errorf("print main.cf: %w", err)

@@ -177,3 +177,18 @@ func TestDumpKeepsPrevious(t *testing.T) {
 		}
 	}
 }
+
+func TestDumpRefusesNewline(t *testing.T) {
+	cfg, err := Load(filepath.Join(testdataDir, "example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Resources["httpd"].Values["Arguments"] = model.ScalarValue("-a\n-b")
+	dir := t.TempDir()
+	if err := Dump(cfg, dir); err == nil || !strings.Contains(err.Error(), "attribute Arguments of resource httpd holds a newline") {
+		t.Fatalf("Dump: got %v, want a refusal naming the attribute", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "main.cf")); !os.IsNotExist(err) {
+		t.Errorf("main.cf written despite the refusal (stat: %v)", err)
+	}
+}
