@@ -23,8 +23,13 @@ var cgroups = struct {
 	enabled bool
 	probed  bool
 	base    string   // this process's directory for run cgroups
-	stale   []string // run cgroups still holding a left-behind process
+	stale   []string     // run cgroups still holding a left-behind process
+	pool    []*runCgroup // empty run cgroups ready for reuse (fd open)
+	seq     int
 }{enabled: true}
+
+// maxPool bounds the empty run cgroups kept for reuse.
+const maxPool = 32
 
 // SetCgroups turns the use of per-run cgroups on or off (default on, when
 // available). It affects runs started afterwards.
@@ -95,19 +100,26 @@ func cgroup2Mount() string {
 
 // runCgroup is the cgroup of one run.
 type runCgroup struct {
-	dir string
-	fd  int
+	dir    string
+	fd     int
+	killed bool // cgroup.kill was written: never reused (a new child was seen killed in it)
 }
 
 // newRunCgroup creates the cgroup of a run, or returns nil.
-func newRunCgroup(marker string) *runCgroup {
+func newRunCgroup() *runCgroup {
 	cgroups.Lock()
 	defer cgroups.Unlock()
 	if !cgroups.enabled || cgroupBaseLocked() == "" {
 		return nil
 	}
+	if n := len(cgroups.pool); n > 0 {
+		c := cgroups.pool[n-1]
+		cgroups.pool = cgroups.pool[:n-1]
+		return c
+	}
 	sweepLocked()
-	dir := filepath.Join(cgroups.base, "run-"+marker)
+	cgroups.seq++
+	dir := filepath.Join(cgroups.base, "run-"+strconv.Itoa(cgroups.seq))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil
 	}
@@ -130,12 +142,17 @@ func sweepLocked() {
 	cgroups.stale = keep
 }
 
-// closeFD releases the directory descriptor after the child started.
 func (c *runCgroup) closeFD() {
 	if c != nil && c.fd >= 0 {
 		_ = unix.Close(c.fd)
 		c.fd = -1
 	}
+}
+
+// populated reports whether a process (or a zombie) is still in the cgroup.
+func (c *runCgroup) populated() bool {
+	b, err := os.ReadFile(filepath.Join(c.dir, "cgroup.events"))
+	return err != nil || !strings.Contains(string(b), "populated 0")
 }
 
 // procs lists the processes in the cgroup.
@@ -159,15 +176,26 @@ func (c *runCgroup) procs() []int {
 // kill writes cgroup.kill (SIGKILL to every member, atomically).
 func (c *runCgroup) kill() {
 	if c != nil {
+		c.killed = true
 		_ = os.WriteFile(filepath.Join(c.dir, "cgroup.kill"), []byte("1"), 0)
 	}
 }
 
-// release removes the cgroup, or keeps it for a later sweep while a
-// left-behind process (the resource) still lives in it.
+// release returns an empty cgroup to the pool for the next run, or keeps
+// it for a later sweep while a left-behind process (the resource) still
+// lives in it.
 func (c *runCgroup) release() {
 	if c == nil {
 		return
+	}
+	if !c.killed && !c.populated() {
+		cgroups.Lock()
+		if len(cgroups.pool) < maxPool && c.fd >= 0 {
+			cgroups.pool = append(cgroups.pool, c)
+			cgroups.Unlock()
+			return
+		}
+		cgroups.Unlock()
 	}
 	c.closeFD()
 	if err := unix.Rmdir(c.dir); err != nil && err != unix.ENOENT {
@@ -184,6 +212,11 @@ func ReleaseCgroups() {
 	ReapOrphans(nil) // a zombie still counts as a member of its cgroup
 	cgroups.Lock()
 	defer cgroups.Unlock()
+	for _, c := range cgroups.pool {
+		c.closeFD()
+		cgroups.stale = append(cgroups.stale, c.dir)
+	}
+	cgroups.pool = nil
 	sweepLocked()
 	if cgroups.base != "" && len(cgroups.stale) == 0 {
 		if unix.Rmdir(cgroups.base) == nil {

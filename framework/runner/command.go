@@ -103,7 +103,7 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		return nil, &ExecError{Path: path, Reason: "cannot create log pipe", Err: err}
 	}
 	env := append(append([]string(nil), o.Env...), MarkerEnv+"="+marker, "VCSAG_LOG_FD="+strconv.Itoa(LogFD))
-	cg := newRunCgroup(marker)
+	cg := newRunCgroup()
 	start := func(path string, args []string) (*exec.Cmd, error) {
 		cmd := newCmd(path, args, o.Dir, env, outW, logW, cg)
 		err := startOwned(cmd)
@@ -124,7 +124,6 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 	}
 	outW.Close()
 	logW.Close()
-	cg.closeFD()
 	if err != nil {
 		outR.Close()
 		logR.Close()
@@ -220,6 +219,9 @@ func (c *child) exitResult() ep.Result {
 		res.Outcome = ep.Signaled
 		res.ExitCode = -1
 		res.Signal = unix.SignalName(ws.Signal())
+		if res.Signal == "" {
+			res.Signal = "signal " + strconv.Itoa(int(ws.Signal()))
+		}
 	default:
 		res.ExitCode = c.cmd.ProcessState.ExitCode()
 	}

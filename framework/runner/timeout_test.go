@@ -126,7 +126,7 @@ func TestLeftBehindDaemonSurvives(t *testing.T) {
 	}
 	r := s.Run(context.Background(), ep.Request{EP: ep.Online, Resource: "r", Timeout: 5 * time.Second})
 	if r.Outcome != ep.Exited || r.ExitCode != 0 {
-		t.Fatalf("online: %v %d %v", r.Outcome, r.ExitCode, r.Err)
+		t.Fatalf("online: %v %d %v %s", r.Outcome, r.ExitCode, r.Err, r.Signal)
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(r.Output)))
 	if err != nil {

@@ -1,0 +1,71 @@
+package runner_test
+
+import (
+	"context"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/runner"
+)
+
+var shExit = []string{"-c", "exit 100"}
+
+func bare(b *testing.B) {
+	cmd := exec.Command("/bin/sh", shExit...)
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 100 {
+		b.Fatalf("bare run: %v", err)
+	}
+}
+
+func viaRunner(b *testing.B) {
+	r := runner.RunCommand(context.Background(), "/bin/sh", shExit, runner.Options{Timeout: 10 * time.Second,
+		Env: []string{"PATH=/usr/bin:/bin"}})
+	if r.Outcome != ep.Exited || r.ExitCode != 100 {
+		b.Fatalf("runner: %v %d %v", r.Outcome, r.ExitCode, r.Err)
+	}
+}
+
+// BenchmarkBareForkExec is the baseline: os/exec running /bin/sh -c 'exit 100'.
+func BenchmarkBareForkExec(b *testing.B) {
+	for b.Loop() {
+		bare(b)
+	}
+}
+
+// BenchmarkRunner runs the same program through runner.RunCommand (process
+// group, pipes, fd 3, run cgroup when available, timeout supervision).
+func BenchmarkRunner(b *testing.B) {
+	for b.Loop() {
+		viaRunner(b)
+	}
+}
+
+// BenchmarkRunnerOverhead alternates both in one loop and reports the ratio
+// runner/bare, with and without the per-run cgroup.
+func BenchmarkRunnerOverhead(b *testing.B) {
+	for _, cg := range []bool{true, false} {
+		name := "scan"
+		if cg {
+			name = "cgroup"
+		}
+		b.Run(name, func(b *testing.B) {
+			runner.SetCgroups(cg)
+			defer runner.SetCgroups(true)
+			var tb, tr time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				bare(b)
+				t1 := time.Now()
+				viaRunner(b)
+				tr += time.Since(t1)
+				tb += t1.Sub(t0)
+			}
+			b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "bare-ns/op")
+			b.ReportMetric(float64(tr.Nanoseconds())/float64(b.N), "runner-ns/op")
+			b.ReportMetric(float64(tr)/float64(tb), "ratio")
+		})
+	}
+}
