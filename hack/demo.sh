@@ -39,7 +39,7 @@ until_ok() {
 }
 is() { [ "$(v "$1" state "$2")" = "$3" ]; }
 
-mkdir -p "$T/conf"
+mkdir -p "$T/conf" "$T/run"
 cp -R "$ROOT/testdata/demo/." "$T/conf/"
 sed -i "s#@DIR@#$T#g" "$T/conf/main.cf"
 

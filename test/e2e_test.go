@@ -1,0 +1,314 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+func (n *node) waitGroup(g, want string) {
+	n.t.Helper()
+	n.eventually("group "+g+" "+want, 30*time.Second, func() bool { return n.state("grp", g) == want })
+}
+
+func before(t *testing.T, order []string, a, b string) {
+	t.Helper()
+	ia, ib := indexOf(order, a), indexOf(order, b)
+	if ia < 0 || ib < 0 || ia > ib {
+		t.Fatalf("want %q before %q in %v", a, b, order)
+	}
+}
+
+// TestDependencyTree: AutoStart brings a three-level tree online children
+// first and the dependent group after it; offline goes parents first; a
+// group needed firm by an online group refuses to go offline.
+func TestDependencyTree(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	n.waitGroup("web", "ONLINE")
+	order := requestOrder(n.events())
+	for _, p := range [][2]string{{"online leaf", "online mid"}, {"online mid", "online top"},
+		{"online side", "online top"}, {"online top", "online webfile"}} {
+		before(t, order, p[0], p[1])
+	}
+	for _, f := range []string{"run/leaf", "run/side", "run/top", "run/webfile"} {
+		if !exists(n.path(f)) {
+			t.Fatalf("%s missing while its resource is ONLINE", f)
+		}
+	}
+	if _, ok := livePid(n.path("run/mid.pid")); !ok {
+		t.Fatal("mid's process is not running while mid is ONLINE")
+	}
+
+	_, stderr, code := n.vigil("grp", "offline", "app", "--wait")
+	want := `vigil: group "app" is required online by group "web" (online local firm), which is ONLINE`
+	if code != 1 || stderr != want {
+		t.Fatalf("offline app under web: exit %d, stderr %q; want 1, %q", code, stderr, want)
+	}
+	if s := n.state("grp", "app"); s != "ONLINE" {
+		t.Fatalf("refused offline changed app to %s", s)
+	}
+
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	order = requestOrder(n.events())
+	for _, p := range [][2]string{{"offline top", "offline mid"}, {"offline mid", "offline leaf"},
+		{"offline top", "offline side"}, {"offline webfile", "offline top"}} {
+		before(t, order, p[0], p[1])
+	}
+	for _, f := range []string{"run/leaf", "run/side", "run/top", "run/webfile"} {
+		if exists(n.path(f)) {
+			t.Fatalf("%s still there after offline", f)
+		}
+	}
+	if _, ok := livePid(n.path("run/mid.pid")); ok {
+		t.Fatal("mid's process still runs after offline")
+	}
+	n.must("grp", "online", "app", "--wait")
+	if s := n.must("res", "state", "top"); s != "ONLINE" {
+		t.Fatalf("top = %s after grp online --wait", s)
+	}
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
+
+// TestCriticalFault: killing a Critical resource's process (RestartLimit 0)
+// faults it, takes its whole group offline and the firm dependent group too.
+func TestCriticalFault(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	n.waitGroup("web", "ONLINE")
+	pid, ok := livePid(n.path("run/mid.pid"))
+	if !ok {
+		t.Fatal("mid not running")
+	}
+	if err := syscallKill(pid); err != nil {
+		t.Fatal(err)
+	}
+	n.waitGroup("app", "OFFLINE|FAULTED")
+	n.waitGroup("web", "OFFLINE")
+	if s := n.must("res", "state", "mid"); s != "FAULTED" {
+		t.Fatalf("mid = %s, want FAULTED", s)
+	}
+	for _, f := range []string{"run/leaf", "run/top", "run/side", "run/webfile"} {
+		if exists(n.path(f)) {
+			t.Fatalf("%s still there after the group faulted", f)
+		}
+	}
+	_, stderr, code := n.vigil("grp", "online", "app", "--wait")
+	if code != 1 || !strings.Contains(stderr, `resource "mid" is faulted`) {
+		t.Fatalf("online with a faulted resource: exit %d, %q", code, stderr)
+	}
+	n.must("res", "clear", "mid")
+	n.eventually("mid cleared", 10*time.Second, func() bool { return n.state("res", "mid") == "OFFLINE" })
+	n.must("grp", "online", "app", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
+
+// TestModifyPersisted: a good modification is applied, written to main.cf
+// and survives a restart; a bad one changes nothing.
+func TestModifyPersisted(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	mainCF := n.conf + "/main.cf"
+	orig, _ := os.ReadFile(mainCF)
+	tests := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"bad int", []string{"res", "modify", "mid", "OnlineDelay", "x"},
+			`vigil: attribute OnlineDelay of type Sleeper expects int, got "x"`},
+		{"unknown resource", []string{"res", "modify", "web1", "OnlineDelay", "1"}, `vigil: resource "web1" not found`},
+		{"unknown attribute", []string{"res", "modify", "mid", "Colour", "1"},
+			`vigil: resource "mid" (type Sleeper) has no attribute "Colour"`},
+		{"two values for a scalar", []string{"res", "modify", "mid", "OnlineDelay", "1", "2"},
+			"vigil: attribute OnlineDelay of type Sleeper is a scalar and takes one value, got 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := n.vigil(tc.args...)
+			if code != 1 || stderr != tc.stderr {
+				t.Fatalf("exit %d, stderr %q; want 1, %q", code, stderr, tc.stderr)
+			}
+			if now, _ := os.ReadFile(mainCF); !bytes.Equal(now, orig) {
+				t.Fatal("a refused modification changed main.cf")
+			}
+		})
+	}
+	n.must("res", "modify", "mid", "OnlineDelay", "1")
+	if v := n.must("res", "value", "mid", "OnlineDelay"); v != "1" {
+		t.Fatalf("OnlineDelay = %q after modify", v)
+	}
+	if b, _ := os.ReadFile(mainCF); !strings.Contains(string(b), "OnlineDelay = 1") {
+		t.Fatalf("main.cf does not hold the change:\n%s", b)
+	}
+	if !exists(mainCF + ".previous") {
+		t.Fatal("main.cf.previous not kept")
+	}
+	if out, err := exec.Command(vigilBin, "check", n.conf).CombinedOutput(); err != nil {
+		t.Fatalf("dumped main.cf does not check: %v\n%s", err, out)
+	}
+	n.stop()
+	n.start()
+	if v := n.must("res", "value", "mid", "OnlineDelay"); v != "1" {
+		t.Fatalf("OnlineDelay = %q after restart", v)
+	}
+	n.waitGroup("app", "ONLINE")
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
+
+// TestBadRequests: unknown names and malformed API requests get a precise
+// error and change nothing.
+func TestBadRequests(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	n.waitGroup("web", "ONLINE")
+	mainCF := n.conf + "/main.cf"
+	orig, _ := os.ReadFile(mainCF)
+	status := n.must("status")
+	cli := []struct {
+		name   string
+		args   []string
+		stderr string
+	}{
+		{"online unknown resource", []string{"res", "online", "nope"}, `vigil: resource "nope" not found`},
+		{"offline unknown resource", []string{"res", "offline", "web1", "--wait"}, `vigil: resource "web1" not found`},
+		{"display unknown resource", []string{"res", "display", "web1"}, `vigil: resource "web1" not found`},
+		{"unknown group", []string{"grp", "online", "nogroup"}, `vigil: group "nogroup" not found`},
+		{"unknown type", []string{"type", "display", "Nope"}, `vigil: type "Nope" not found`},
+		{"offline child of online parent", []string{"res", "offline", "mid"},
+			`vigil: resource "mid" is required by online resource "top"; take it offline first`},
+	}
+	for _, tc := range cli {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := n.vigil(tc.args...)
+			if code != 1 || stderr != tc.stderr {
+				t.Fatalf("exit %d, stderr %q; want 1, %q", code, stderr, tc.stderr)
+			}
+		})
+	}
+	raw := []struct {
+		name, method, path, body string
+		code                     int
+		prefix                   string
+	}{
+		{"truncated json", "POST", "/v1/resources/top/modify", `{"attribute":`, 400, "malformed request body"},
+		{"unknown field", "POST", "/v1/resources/top/modify", `{"attr":"PathName","values":["/x"]}`, 400,
+			"malformed request body"},
+		{"wrong field type", "POST", "/v1/groups/app/offline", `{"wait":"yes"}`, 400, "malformed request body"},
+		{"unknown endpoint", "GET", "/v1/nothing", ``, 404, "no such endpoint"},
+	}
+	for _, tc := range raw {
+		t.Run(tc.name, func(t *testing.T) {
+			code, msg := rawRequest(t, n.sock, tc.method, tc.path, tc.body)
+			if code != tc.code || !strings.HasPrefix(msg, tc.prefix) {
+				t.Fatalf("status %d, error %q; want %d, %q...", code, msg, tc.code, tc.prefix)
+			}
+		})
+	}
+	if now, _ := os.ReadFile(mainCF); !bytes.Equal(now, orig) {
+		t.Fatal("bad requests changed main.cf")
+	}
+	if now := n.must("status"); now != status {
+		t.Fatalf("bad requests changed states:\nbefore\n%s\nafter\n%s", status, now)
+	}
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
+
+// rawRequest sends one HTTP request on the API socket and returns the
+// status and the JSON error message.
+func rawRequest(t *testing.T, sock, method, path, body string) (int, string) {
+	t.Helper()
+	c := &http.Client{Transport: &http.Transport{Dial: func(string, string) (net.Conn, error) {
+		return net.Dial("unix", sock)
+	}}}
+	req, _ := http.NewRequest(method, "http://vigil"+path, strings.NewReader(body))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var e struct{ Error string }
+	if err := json.Unmarshal(b, &e); err != nil {
+		t.Fatalf("answer is not JSON: %q", b)
+	}
+	return resp.StatusCode, e.Error
+}
+
+// TestKill9WhileOnline: the daemon is killed while a group goes online;
+// after a restart every resource is re-probed, the reported states match the
+// real files and processes, main.cf is intact, and the group completes.
+func TestKill9WhileOnline(t *testing.T) {
+	n := newNode(t, "crash")
+	orig, _ := os.ReadFile(n.conf + "/main.cf")
+	n.start()
+	n.eventually("p1 online requested", 20*time.Second, func() bool {
+		return indexOf(requestOrder(n.events()), "online p1") >= 0
+	})
+	n.kill9()
+	if now, _ := os.ReadFile(n.conf + "/main.cf"); !bytes.Equal(now, orig) {
+		t.Fatal("main.cf changed by the crash")
+	}
+	if out, err := exec.Command(vigilBin, "check", n.conf).CombinedOutput(); err != nil {
+		t.Fatalf("main.cf does not check after the crash: %v\n%s", err, out)
+	}
+	time.Sleep(3 * time.Second) // let an orphaned online entry point finish
+	reality := map[string]bool{"base": exists(n.path("run/base")), "crown": exists(n.path("run/crown"))}
+	_, reality["p1"] = livePid(n.path("run/p1.pid"))
+	_, reality["p2"] = livePid(n.path("run/p2.pid"))
+	if !reality["base"] || reality["crown"] {
+		t.Fatalf("unexpected reality before restart: %v", reality)
+	}
+
+	n.start()
+	probed := map[string]string{}
+	n.eventually("every resource probed", 20*time.Second, func() bool {
+		for _, e := range n.events() {
+			if e.Kind == "state" && probed[e.Resource] == "" && !strings.HasPrefix(e.To, "UNKNOWN") {
+				probed[e.Resource] = e.To
+			}
+		}
+		return len(probed) == 4
+	})
+	for res, real := range reality {
+		want := "OFFLINE"
+		if real {
+			want = "ONLINE"
+		}
+		if probed[res] != want {
+			t.Errorf("after restart %s was first reported %s; reality says %s", res, probed[res], want)
+		}
+	}
+	n.waitGroup("slow", "ONLINE")
+	for _, f := range []string{"run/base", "run/crown"} {
+		if !exists(n.path(f)) {
+			t.Fatalf("%s missing while the group is ONLINE", f)
+		}
+	}
+	for _, p := range []string{"run/p1.pid", "run/p2.pid"} {
+		if _, ok := livePid(n.path(p)); !ok {
+			t.Fatalf("%s: no live process while the group is ONLINE", p)
+		}
+	}
+	n.must("grp", "offline", "slow", "--wait")
+	n.stop()
+}
