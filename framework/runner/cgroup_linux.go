@@ -22,7 +22,7 @@ var cgroups = struct {
 	sync.Mutex
 	enabled bool
 	probed  bool
-	base    string   // this process's directory for run cgroups
+	base    string       // this process's directory for run cgroups
 	stale   []string     // run cgroups still holding a left-behind process
 	pool    []*runCgroup // empty run cgroups ready for reuse (fd open)
 	seq     int
