@@ -275,6 +275,7 @@ func TestKill9WhileOnline(t *testing.T) {
 	reality := map[string]bool{"base": exists(n.path("run/base")), "crown": exists(n.path("run/crown"))}
 	_, reality["p1"] = livePid(n.path("run/p1.pid"))
 	_, reality["p2"] = livePid(n.path("run/p2.pid"))
+	t.Logf("reality after the crash: %v", reality)
 	if !reality["base"] || reality["crown"] {
 		t.Fatalf("unexpected reality before restart: %v", reality)
 	}
