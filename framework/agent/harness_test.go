@@ -155,6 +155,9 @@ func replay(t *testing.T, s *scenario.Script, a *Agent, r *model.Resource, rec *
 	deadline := time.Now().Add(patience)
 	for pos < len(s.Steps) {
 		if time.Now().After(deadline) {
+			for _, e := range rec.all {
+				t.Logf("%+v", e)
+			}
 			t.Fatalf("scenario stuck at line %d (%s)", s.Steps[pos].Line, s.Steps[pos])
 		}
 		st := s.Steps[pos]

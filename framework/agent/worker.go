@@ -303,4 +303,3 @@ func (a *Agent) runInfo(res *resource) {
 		res.info["State"] = "Invalid"
 	}
 }
-
