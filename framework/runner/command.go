@@ -41,6 +41,10 @@ type Options struct {
 	// Records, if set, receives the helper-library records written on fd 3
 	// (after they are logged). It is called from the reading goroutine.
 	Records func(Record)
+	// Lines, if set, receives each line of stdout+stderr (without its
+	// newline) as it arrives, capped or not. It is called from the reading
+	// goroutine; imf_getnotification events arrive this way.
+	Lines func(line []byte)
 }
 
 func (o *Options) defaults() {
@@ -131,7 +135,7 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		return nil, classifyExecError(path, err)
 	}
 	c := &child{cmd: cmd, o: o, marker: marker, cg: cg, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
-	c.out = newCapture(outR, o.OutputCap, o.Logger)
+	c.out = newCapture(outR, o.OutputCap, o.Logger, o.Lines)
 	c.logs = newRecordReader(logR, o.Logger, func(r Record) {
 		if r.Kind == RecordTimeout && r.Timeout > 0 {
 			select {

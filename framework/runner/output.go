@@ -25,6 +25,7 @@ type capture struct {
 	f    *os.File
 	cap  int
 	log  *zap.Logger
+	fn   func([]byte)
 	mu   sync.Mutex
 	buf  bytes.Buffer
 	lost int // bytes beyond the cap
@@ -32,8 +33,8 @@ type capture struct {
 	once sync.Once
 }
 
-func newCapture(f *os.File, capBytes int, log *zap.Logger) *capture {
-	c := &capture{f: f, cap: capBytes, log: log, done: make(chan struct{})}
+func newCapture(f *os.File, capBytes int, log *zap.Logger, fn func([]byte)) *capture {
+	c := &capture{f: f, cap: capBytes, log: log, fn: fn, done: make(chan struct{})}
 	go c.read()
 	return c
 }
@@ -58,7 +59,11 @@ func (c *capture) read() {
 			c.lost += len(b)
 		}
 		c.mu.Unlock()
-		c.log.Info(string(bytes.TrimRight(b, "\n")))
+		line := bytes.TrimRight(b, "\n")
+		c.log.Info(string(line))
+		if c.fn != nil {
+			c.fn(line)
+		}
 	}
 }
 
