@@ -197,8 +197,8 @@ func (a *Agent) RefreshInfo(name string) error {
 }
 
 // MonitorNow queues an immediate monitor (an IMF event); it is coalesced
-// with a monitor already running or queued, and ignored for resources not
-// being monitored.
+// with a monitor already queued, and ignored for resources not being
+// monitored.
 func (a *Agent) MonitorNow(name string, cause string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -206,5 +206,12 @@ func (a *Agent) MonitorNow(name string, cause string) {
 	if !ok || a.stopping || res.m.Allowed(resstate.MonitorResult) != nil {
 		return
 	}
-	a.enqueueMonitor(res, a.o.Clock.Now(), cause)
+	for _, j := range res.queue {
+		if j.kind == jobMonitor {
+			return // one queued monitor will see the change
+		}
+	}
+	// Unlike a periodic monitor, an event during a running monitor is
+	// kept: that monitor may have looked before the change.
+	a.enqueue(res, &job{kind: jobMonitor, due: a.o.Clock.Now(), cause: cause}, false)
 }

@@ -154,14 +154,14 @@ func (a *Agent) enqueueMonitor(res *resource, due time.Time, cause string) {
 	a.enqueue(res, &job{kind: jobMonitor, due: due, cause: cause}, false)
 }
 
-// scheduleMonitor replaces the pending periodic monitor of res.
+// scheduleMonitor replaces the pending periodic monitor of res. A monitor
+// already queued (an IMF event) stays: it coalesces with an immediate one.
 func (a *Agent) scheduleMonitor(res *resource, after time.Duration, cause string) {
 	res.gen++
 	if res.timer != nil {
 		res.timer.Stop()
 		res.timer = nil
 	}
-	a.active -= res.dropMonitors()
 	due := a.o.Clock.Now().Add(after)
 	if after <= 0 {
 		a.enqueueMonitor(res, due, cause)
