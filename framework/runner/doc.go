@@ -31,8 +31,14 @@
 // the run's marker variable VIGIL_RUN_ID in its environment, which every
 // descendant inherits unless it clears its environment. (d) finds processes
 // whose parent died, were re-parented to a subreaper or init, and left the
-// group and session. No cgroup is needed; a cgroup-based tracker could be
-// added behind the same kill function.
+// group and session. Every member seen is remembered (pid and start time)
+// across the scans of one kill. Where this process may create cgroup v2
+// groups below its own, each run is also cloned into a cgroup of its own
+// (CLONE_INTO_CGROUP) and (e) every process in it is a member, which
+// catches even a double-forked, setsid'd grandchild with a cleared
+// environment; SIGKILL rounds then also write cgroup.kill. Empty run
+// cgroups are reused; one still holding a left-behind process (a resource)
+// is kept until that process is gone. SetCgroups(false) turns this off.
 //
 // Reaping. A daemon that calls BecomeSubreaper adopts the orphans of its
 // entry points; a reaper goroutine, woken by SIGCHLD, reaps every zombie
@@ -45,6 +51,9 @@
 // still running") holds for normal exits; for a timed-out or canceled run,
 // Run returns at the deadline and Drain waits until the kill has finished.
 // Daemon shutdown and tests call Drain.
+//
+// Start runs a long-running child (imf_getnotification) with the same
+// guarantees and streams its output lines (Options.Lines).
 //
 // It does not build argv (package arglist does), interpret results into
 // resource states (ep.InterpretMonitor, the agent) or write log files

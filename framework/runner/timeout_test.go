@@ -166,3 +166,31 @@ func survivorsWith(kv string) []int {
 	}
 	return out
 }
+
+// TestReaperReapsOrphans checks that, as a subreaper, this process reaps an
+// orphaned grandchild at once so it does not linger as a zombie.
+func TestReaperReapsOrphans(t *testing.T) {
+	if err := runner.BecomeSubreaper(nil); err != nil {
+		t.Fatalf("become subreaper: %v", err)
+	}
+	r := runner.RunCommand(context.Background(), "/bin/sh",
+		[]string{"-c", `sh -c 'sleep 0.2 & echo $!' & wait`}, runner.Options{Timeout: 5 * time.Second, Env: []string{"PATH=/usr/bin:/bin"}})
+	pid, err := strconv.Atoi(strings.TrimSpace(string(r.Output)))
+	if r.Outcome != ep.Exited || err != nil {
+		t.Fatalf("%v %q %v", r.Outcome, r.Output, err)
+	}
+	if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if f[1] != strconv.Itoa(os.Getpid()) {
+			t.Errorf("orphan %d has parent %s, want this subreaper %d", pid, f[1], os.Getpid())
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err != nil {
+			return // reaped: gone from /proc
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("orphan %d still in /proc 3 s after it exited (zombie not reaped)", pid)
+}
