@@ -108,8 +108,15 @@ func (t *tree) members() []int {
 		seen[pid] = true
 	}
 	for _, pid := range t.cg.procs() {
-		if !seen[pid] {
-			in = append(in, pid)
+		if seen[pid] {
+			continue
+		}
+		// A zombie still listed in the cgroup is dead: the reaper (or init)
+		// takes it; signalling it again would only spin.
+		if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
+			if p, ok := parseStat(string(b)); ok && !p.dead() {
+				in = append(in, pid)
+			}
 		}
 	}
 	return in
