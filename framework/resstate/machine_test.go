@@ -2,6 +2,7 @@ package resstate
 
 import (
 	"errors"
+	"flag"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/ep"
 )
+
+var update = flag.Bool("update", false, "rewrite docs/state-machine.md's table")
 
 func fullParams() Params {
 	return Params{Unit: time.Second, MonitorInterval: 10 * time.Second, OfflineMonitorInterval: 20 * time.Second,

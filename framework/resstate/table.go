@@ -84,3 +84,23 @@ func init() {
 		}
 	}
 }
+
+// Transition is one row of the transition table, for documentation.
+type Transition struct {
+	From  State
+	Event Kind
+	To    []State
+}
+
+// Transitions lists the table, ordered by state and event.
+func Transitions() []Transition {
+	var out []Transition
+	for _, s := range States() {
+		for _, k := range Kinds() {
+			if tr, ok := table[s][k]; ok {
+				out = append(out, Transition{From: s, Event: k, To: append([]State(nil), tr.to...)})
+			}
+		}
+	}
+	return out
+}
