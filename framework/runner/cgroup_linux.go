@@ -71,11 +71,39 @@ func probeCgroupBase() string {
 			self = p
 		}
 	}
-	base := filepath.Join(mnt, self, "vigil-"+strconv.Itoa(os.Getpid()))
+	parent := filepath.Join(mnt, self)
+	sweepDead(parent)
+	base := filepath.Join(parent, "vigil-"+strconv.Itoa(os.Getpid()))
 	if err := os.Mkdir(base, 0o755); err != nil && !os.IsExist(err) {
 		return ""
 	}
 	return base
+}
+
+// sweepDead removes the run cgroups left by vigil processes that have
+// exited without ReleaseCgroups (tests, a killed daemon), when empty.
+func sweepDead(parent string) {
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(strings.TrimPrefix(e.Name(), "vigil-"))
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "vigil-") || err != nil {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
+			continue // still running (or the pid was reused: leave it)
+		}
+		dir := filepath.Join(parent, e.Name())
+		runs, _ := os.ReadDir(dir)
+		for _, r := range runs {
+			if r.IsDir() {
+				_ = unix.Rmdir(filepath.Join(dir, r.Name()))
+			}
+		}
+		_ = unix.Rmdir(dir)
+	}
 }
 
 // cgroup2Mount returns the mount point of the cgroup v2 hierarchy, or "".
