@@ -249,7 +249,7 @@ func TestOfflineBeforeClose(t *testing.T) {
 type fakeIMFOK struct{ reg, unreg int }
 
 func (f *fakeIMFOK) Register(*model.Resource, bool) error { f.reg++; return nil }
-func (f *fakeIMFOK) Unregister(string)                   { f.unreg++ }
+func (f *fakeIMFOK) Unregister(string)                    { f.unreg++ }
 
 // TestMonitorFreq: once registered with IMF, polling slows to MonitorFreq
 // times the interval; MonitorNow still monitors at once.

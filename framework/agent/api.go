@@ -12,7 +12,11 @@ import (
 )
 
 func (a *Agent) params(r *model.Resource) resstate.Params {
-	return resstate.ParamsFrom(r, a.o.Impl.Has, a.unit)
+	p := resstate.ParamsFrom(r, a.o.Impl.Has, a.unit)
+	if a.o.IMF == nil {
+		p.IMFMode = 0 // nothing to register with: poll as without IMF
+	}
+	return p
 }
 
 // Add takes a resource under management: open (if Enabled) then probe.

@@ -151,6 +151,24 @@ func replay(t *testing.T, s *scenario.Script, a *Agent, r *model.Resource, rec *
 		defer cancel()
 		a.Stop(ctx)
 	}()
+	drive(t, s, a, r, rec, d, imf, patience)
+	waitQuiet(a, r.Name, d)
+	reports, notes := rec.snapshot()
+	if !slices.Equal(reports, want.Reports) {
+		t.Errorf("engine states differ from the pure run\nagent: %s\npure:  %s", strings.Join(reports, " "),
+			strings.Join(want.Reports, " "))
+	}
+	if wn := notable(want.Notes); !slices.Equal(notes, wn) {
+		t.Errorf("notifications differ from the pure run\nagent: %s\npure:  %s", strings.Join(notes, " "),
+			strings.Join(wn, " "))
+	}
+}
+
+// drive issues the scenario's commands in order, each once the results
+// scripted before it were consumed, and lets time pass in between.
+func drive(t *testing.T, s *scenario.Script, a *Agent, r *model.Resource, rec *recorder, d driver, imf *fakeIMF,
+	patience time.Duration) {
+	t.Helper()
 	pos, configured := 0, false
 	deadline := time.Now().Add(patience)
 	for pos < len(s.Steps) {
@@ -188,16 +206,6 @@ func replay(t *testing.T, s *scenario.Script, a *Agent, r *model.Resource, rec *
 		}
 		configured = command(t, a, r, st, configured)
 		pos++
-	}
-	waitQuiet(a, r.Name, d)
-	reports, notes := rec.snapshot()
-	if !slices.Equal(reports, want.Reports) {
-		t.Errorf("engine states differ from the pure run\nagent: %s\npure:  %s", strings.Join(reports, " "),
-			strings.Join(want.Reports, " "))
-	}
-	if wn := notable(want.Notes); !slices.Equal(notes, wn) {
-		t.Errorf("notifications differ from the pure run\nagent: %s\npure:  %s", strings.Join(notes, " "),
-			strings.Join(wn, " "))
 	}
 }
 

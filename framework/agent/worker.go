@@ -93,14 +93,14 @@ func (a *Agent) runMonitor(res *resource, j *job) {
 		return
 	}
 	res.monitors++
-	cycle := res.monitors
+	cycle, r := res.monitors, res.r
 	hook := a.monitorDelay
 	a.mu.Unlock()
 	if hook != nil && j.cause == "monitor" {
 		hook(a.o.Clock.Now().Sub(j.due))
 	}
 	result, ok := a.runEP(res, ep.Monitor, ArgsExtra{}, func(req *ep.Request) {
-		req.Env = append(req.Env, runner.ResourceEnv(res.r, cycle)...)
+		req.Env = append(req.Env, runner.ResourceEnv(r, cycle)...)
 	})
 	if !ok {
 		return

@@ -152,8 +152,8 @@ func Load(dir string) ([]*Script, error) {
 	return out, nil
 }
 
-// Type returns a resource type "T" whose scenario settings are the "set"
-// commands that come before the first other command, and the resource "r".
+// Resource returns resource "r" of a fresh type "T", with the values of
+// the "set" commands that come before the first other command.
 func (s *Script) Resource() *model.Resource {
 	t := &model.Type{Name: "T", Attrs: map[string]*model.AttrDef{}, Statics: map[string]model.Value{}}
 	r := &model.Resource{Name: "r", Type: t, Values: map[string]model.Value{}, Overrides: map[string]model.Value{}}
