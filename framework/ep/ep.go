@@ -72,8 +72,10 @@ type Result struct {
 type Implementation interface {
 	// Has reports whether the entry point is implemented (only monitor is mandatory).
 	Has(Name) bool
-	// Run runs one entry point and returns its result. It returns only when
-	// nothing it started for the request is still running.
+	// Run runs one entry point and returns its result. A timed-out entry
+	// point returns at its deadline with Outcome TimedOut; killing what it
+	// started may go on after that, and the implementation guarantees that
+	// none of it survives (for scripts, runner.Drain waits for it).
 	Run(ctx context.Context, req Request) Result
 }
 
