@@ -346,3 +346,55 @@ func TestActionInfoAttrChangedShutdown(t *testing.T) {
 		}
 	})
 }
+
+// TestInfoIntervalAndMonitorCycle: info runs every InfoInterval while the
+// resource is ONLINE and its ResourceInfo goes Stale when it leaves; each
+// monitor carries its cycle number for LevelTwoMonitorFreq.
+func TestInfoIntervalAndMonitorCycle(t *testing.T) {
+	c := clock.NewFake(time.Unix(0, 0))
+	typ := testType(map[string]string{"MonitorInterval": "10", "InfoInterval": "4", "LevelTwoMonitorFreq": "2"})
+	f := newOnlineFake(ep.Online, ep.Offline, ep.Info)
+	a, _ := startAgent(t, typ, f, c, nil)
+	a.Add(testResource(typ, "r"))
+	settle(t, a)
+	a.Online("r")
+	settle(t, a)
+	c.Advance(4 * time.Second)
+	settle(t, a)
+	c.Advance(4 * time.Second)
+	settle(t, a)
+	if n := f.count(ep.Info); n != 2 {
+		t.Fatalf("info ran %d times in 8 s with InfoInterval 4, want 2", n)
+	}
+	f.mu.Lock()
+	var infoArgs, cycles []string
+	for _, req := range f.calls {
+		switch req.EP {
+		case ep.Info:
+			infoArgs = append(infoArgs, req.Args[1])
+		case ep.Monitor:
+			for _, e := range req.Env {
+				if strings.HasPrefix(e, "VCSAG_MONITOR_COUNT=") {
+					cycles = append(cycles, strings.TrimPrefix(e, "VCSAG_MONITOR_COUNT="))
+				}
+			}
+		}
+	}
+	f.mu.Unlock()
+	if got := strings.Join(infoArgs, " "); got != "1 2" {
+		t.Errorf("resinfo_op of the info runs = %q, want \"1 2\"", got)
+	}
+	if got := strings.Join(cycles, " "); got != "1 2" {
+		t.Errorf("monitor cycles = %q, want \"1 2\"", got)
+	}
+	a.Offline("r")
+	settle(t, a)
+	if st, _ := a.Status("r"); st.ResourceInfo["State"] != "Stale" || st.State != "OFFLINE" {
+		t.Fatalf("after offline: %s %v", st.State, st.ResourceInfo)
+	}
+	c.Advance(8 * time.Second)
+	settle(t, a)
+	if n := f.count(ep.Info); n != 2 {
+		t.Fatalf("info ran while OFFLINE (%d runs)", n)
+	}
+}
