@@ -271,7 +271,13 @@ func TestKill9WhileOnline(t *testing.T) {
 	if out, err := exec.Command(vigilBin, "check", n.conf).CombinedOutput(); err != nil {
 		t.Fatalf("main.cf does not check after the crash: %v\n%s", err, out)
 	}
-	time.Sleep(3 * time.Second) // let an orphaned online entry point finish
+	// An online entry point running when the daemon died finishes on its
+	// own (p1's takes 5 s); wait for it so that reality is settled.
+	deadline := time.Now().Add(10 * time.Second)
+	for !exists(n.path("run/p1.pid")) && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
 	reality := map[string]bool{"base": exists(n.path("run/base")), "crown": exists(n.path("run/crown"))}
 	_, reality["p1"] = livePid(n.path("run/p1.pid"))
 	_, reality["p2"] = livePid(n.path("run/p2.pid"))
