@@ -93,12 +93,12 @@ func (m *Machine) offlineDone(e Event) {
 }
 
 func (m *Machine) onlineTimedOut(Event) {
-	m.notify("online-failed", "online timed out")
+	m.notify("info", "online timed out")
 	m.transitionFailed(OnlineHung)
 }
 
 func (m *Machine) offlineTimedOut(Event) {
-	m.notify("offline-failed", "offline timed out")
+	m.notify("info", "offline timed out")
 	m.transitionFailed(OfflineHung)
 }
 
@@ -110,6 +110,7 @@ func (m *Machine) transitionFailed(r CleanReason) {
 	toOnline := r == OnlineHung || r == OnlineIneffective
 	switch {
 	case m.p.ManageFaultsNone:
+		m.notify(map[bool]string{true: "online-failed", false: "offline-failed"}[toOnline], "%s", r)
 		m.adminWait(map[bool]string{true: EngineOffline, false: EngineOnline}[toOnline], "%s; ManageFaults is NONE", r)
 	case m.p.Has(ep.Clean):
 		m.startClean(r)
@@ -157,6 +158,12 @@ func (m *Machine) cleanDone(e Event) {
 	if !e.OK {
 		m.cleanFailures++
 		m.notify("clean", "clean (%s) failed, attempt %d", m.reason, m.cleanFailures)
+		if m.cleanFailures == 1 && m.reason != UnexpectedOffline && m.reason != MonitorHung {
+			// The requested online or offline has failed, whatever
+			// the clean retries bring.
+			m.notify(map[bool]string{true: "offline-failed", false: "online-failed"}[m.reasonBase() == EngineOnline],
+				"%s and clean failed", m.reason)
+		}
 		if m.p.CleanRetryLimit > 0 && m.cleanFailures > m.p.CleanRetryLimit {
 			m.adminWait(m.reasonBase(), "clean failed %d times (CleanRetryLimit %d)", m.cleanFailures, m.p.CleanRetryLimit)
 			return
