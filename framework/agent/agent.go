@@ -95,6 +95,7 @@ type Agent struct {
 	started  bool
 	stopping bool
 	active   int // jobs queued or running, for tests
+	workers  int
 	wg       sync.WaitGroup
 	runCtx   context.Context
 	cancel   context.CancelFunc
@@ -146,11 +147,19 @@ func (a *Agent) Start() {
 		return
 	}
 	a.started = true
-	for range a.threads {
+	a.grow()
+	a.cond.Broadcast()
+}
+
+// grow starts workers up to min(NumThreads, number of resources), at least
+// one, as VCS creates service threads when resources are added. Workers are
+// not stopped when resources go. Callers hold a.mu.
+func (a *Agent) grow() {
+	for a.started && !a.stopping && a.workers < min(a.threads, max(1, len(a.res))) {
+		a.workers++
 		a.wg.Add(1)
 		go a.worker()
 	}
-	a.cond.Broadcast()
 }
 
 // Stop stops scheduling, waits for running entry points (cancelling them

@@ -398,3 +398,18 @@ func TestInfoIntervalAndMonitorCycle(t *testing.T) {
 		t.Fatalf("info ran while OFFLINE (%d runs)", n)
 	}
 }
+
+func TestWorkersGrowWithResources(t *testing.T) {
+	typ := testType(map[string]string{"NumThreads": "3"})
+	a, _ := startAgent(t, typ, newOnlineFake(), clock.NewFake(time.Unix(0, 0)), nil)
+	count := func() int { a.mu.Lock(); defer a.mu.Unlock(); return a.workers }
+	if count() != 1 {
+		t.Fatalf("workers with no resource = %d, want 1", count())
+	}
+	for i, want := range []int{1, 2, 3, 3, 3} {
+		a.Add(testResource(typ, "r"+string(rune('a'+i))))
+		if got := count(); got != want {
+			t.Fatalf("workers after %d resources = %d, want %d", i+1, got, want)
+		}
+	}
+}

@@ -32,6 +32,7 @@ func (a *Agent) Add(r *model.Resource) error {
 	res := &resource{name: r.Name, r: r, m: resstate.New(a.params(r)), enabled: r.Int("Enabled") != 0,
 		info: map[string]string{}, engine: resstate.EngineUnknown}
 	a.res[r.Name] = res
+	a.grow()
 	if res.enabled {
 		a.enqueue(res, &job{kind: jobEvent, event: resstate.Enable, cause: "open"}, false)
 	}
