@@ -413,3 +413,23 @@ func TestWorkersGrowWithResources(t *testing.T) {
 		}
 	}
 }
+
+// TestMixedImplementations: a type may take monitor from one implementation
+// (a plugin or built-in Go code) and the other entry points from another.
+func TestMixedImplementations(t *testing.T) {
+	c := clock.NewFake(time.Unix(0, 0))
+	typ := testType(nil)
+	scripts := newOnlineFake(ep.Online, ep.Offline, ep.Monitor)
+	builtin := &fakeEP{has: func(n ep.Name) bool { return n == ep.Monitor },
+		run: func(context.Context, ep.Request) ep.Result { return ep.Result{ExitCode: 110} }}
+	a, _ := startAgent(t, typ, ep.NewMux(scripts).Route(ep.Monitor, builtin), c, nil)
+	a.Add(testResource(typ, "r"))
+	settle(t, a)
+	if err := a.Offline("r"); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, a)
+	if scripts.count(ep.Offline) != 1 || scripts.count(ep.Monitor) != 0 || builtin.count(ep.Monitor) != 2 {
+		t.Fatalf("scripts ran %v, built-in ran %v", scripts.names(), builtin.names())
+	}
+}
