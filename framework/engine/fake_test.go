@@ -23,11 +23,12 @@ type world struct {
 	notify  map[string]func(events.Event)
 	types   map[string]string
 	updates []string
+	delay   time.Duration // before an online/offline completes (default 2 ms)
 }
 
 func newWorld() *world {
 	return &world{state: map[string]string{}, failOn: map[string]bool{},
-		notify: map[string]func(events.Event){}, types: map[string]string{}}
+		notify: map[string]func(events.Event){}, types: map[string]string{}, delay: 2 * time.Millisecond}
 }
 
 func (w *world) set(name, to, cause, kind string) {
@@ -97,7 +98,8 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 			}
 			st := w.state[n]
 			w.mu.Unlock()
-			go w.set(n, st, "probe", "")
+			// The probe result is the state set above; only its event is late.
+			go notify(events.Event{Kind: events.KindState, Resource: n, Type: t.Name, To: st, Cause: "probe"})
 			return nil
 		},
 		remove: nop, probe: nop, refresh: nop,
@@ -108,7 +110,7 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 			fail := w.failOn[n]
 			w.mu.Unlock()
 			go func() {
-				time.Sleep(2 * time.Millisecond)
+				time.Sleep(w.delay)
 				if fail {
 					w.set(n, StateFaulted, "online", events.KindFault)
 					return
@@ -119,7 +121,7 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 		},
 		offline: func(n string) error {
 			w.record("offline " + n)
-			go func() { time.Sleep(2 * time.Millisecond); w.set(n, StateOffline, "offline", "") }()
+			go func() { time.Sleep(w.delay); w.set(n, StateOffline, "offline", "") }()
 			return nil
 		},
 		update: func(r *model.Resource, c []string) error {
