@@ -105,6 +105,13 @@ func TestCriticalFault(t *testing.T) {
 			t.Fatalf("%s still there after the group faulted", f)
 		}
 	}
+	n.eventually("resfault trigger ran", 10*time.Second, func() bool {
+		b, _ := os.ReadFile(n.path("run/triggers.log"))
+		return strings.Contains(string(b), "resfault e2e1 mid ONLINE\n")
+	})
+	if b, _ := os.ReadFile(n.path("run/triggers.log")); !strings.Contains(string(b), "resstatechange e2e1 top ONLINE") {
+		t.Fatalf("resstatechange trigger did not record top going offline:\n%s", b)
+	}
 	_, stderr, code := n.vigil("grp", "online", "app", "--wait")
 	if code != 1 || !strings.Contains(stderr, `resource "mid" is faulted`) {
 		t.Fatalf("online with a faulted resource: exit %d, %q", code, stderr)
@@ -317,5 +324,56 @@ func TestKill9WhileOnline(t *testing.T) {
 		}
 	}
 	n.must("grp", "offline", "slow", "--wait")
+	n.stop()
+}
+
+// TestReadCommands: every read command answers, as text and as JSON.
+func TestReadCommands(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	for _, args := range [][]string{{"status"}, {"res", "list"}, {"res", "state", "top"}, {"res", "display", "mid"},
+		{"res", "value", "mid", "PidFile"}, {"grp", "list"}, {"grp", "state", "app"}, {"grp", "display", "web"},
+		{"type", "list"}, {"type", "display", "Sleeper"}, {"imf", "status"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			if out := n.must(args...); out == "" {
+				t.Fatal("no output")
+			}
+			var v any
+			if err := json.Unmarshal([]byte(n.must(append(args, "--json")...)), &v); err != nil {
+				t.Fatalf("--json output is not JSON: %v", err)
+			}
+		})
+	}
+	if v := n.must("res", "value", "mid", "PidFile"); v != n.path("run/mid.pid") {
+		t.Fatalf("value = %q", v)
+	}
+	if d := n.must("type", "display", "Sleeper"); !strings.Contains(d, "MonitorInterval") {
+		t.Fatalf("type display lacks static attributes:\n%s", d)
+	}
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
+
+// TestEventsFollow: `vigil events --follow --json` streams a state change
+// caused by a command given while it runs.
+func TestEventsFollow(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("web", "ONLINE")
+	out := &syncWriter{w: &bytes.Buffer{}}
+	f := exec.Command(vigilBin, "events", "--follow", "--json", "-n", "0", "--socket", n.sock)
+	f.Stdout = out
+	if err := f.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { f.Process.Kill(); f.Wait() }()
+	time.Sleep(300 * time.Millisecond)
+	n.must("grp", "offline", "web", "--wait")
+	n.eventually("streamed webfile going offline", 10*time.Second, func() bool {
+		return strings.Contains(out.String(), `"resource":"webfile"`) && strings.Contains(out.String(), `"to":"OFFLINE"`)
+	})
+	n.must("grp", "offline", "app", "--wait")
 	n.stop()
 }
