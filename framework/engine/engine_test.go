@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
+
+	"github.com/vigil-ha/vigil/framework/events"
 
 	"github.com/vigil-ha/vigil/framework/model"
 )
@@ -225,5 +228,70 @@ func TestModify(t *testing.T) {
 	}
 	if len(w.updates) != 3 {
 		t.Fatalf("agent updates = %v", w.updates)
+	}
+}
+
+func TestIntentSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	w := newWorld()
+	cfg := tree().cfg
+	run := func() *Engine {
+		e, err := New(Options{Config: cfg, System: "n1", Bus: events.NewBus(100), NewAgent: w.factory, StateDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	reboot := func() {
+		w.mu.Lock()
+		for n := range w.state {
+			w.state[n] = StateOffline
+		}
+		w.calls = nil
+		w.mu.Unlock()
+	}
+	tests := []struct {
+		name       string
+		then       func(e *Engine) error
+		wantOnline bool
+	}{
+		{"autostart without intent", func(e *Engine) error { return e.OfflineGroup(context.Background(), "g", true) }, true},
+		{"offline intent kept", func(e *Engine) error { return e.OnlineGroup(context.Background(), "g", true) }, false},
+		{"online intent kept", nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			reboot()
+			e := run()
+			defer e.Stop(context.Background())
+			if tc.wantOnline {
+				waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+			} else {
+				time.Sleep(50 * time.Millisecond)
+				if w.index("online app") >= 0 || w.index("online disk") >= 0 {
+					t.Fatalf("group with offline intent was brought online: %v", w.calls)
+				}
+			}
+			if tc.then != nil {
+				if err := tc.then(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestDisabledResourceSkipped(t *testing.T) {
+	w := newWorld()
+	e := start(t, tree().set("ip", "Enabled", "0").cfg, w, nil)
+	waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+	if w.index("online ip") >= 0 {
+		t.Fatal("disabled resource was brought online")
+	}
+	if err := e.OnlineResource(context.Background(), "ip", true); !errors.Is(err, ErrConflict) {
+		t.Fatalf("online of a disabled resource: err = %v", err)
 	}
 }
