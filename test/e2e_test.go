@@ -377,3 +377,65 @@ func TestEventsFollow(t *testing.T) {
 	n.must("grp", "offline", "app", "--wait")
 	n.stop()
 }
+
+// TestStopLeavesNoEntryPoint: SIGTERM while an online entry point runs
+// stops the daemon, and no process of that entry point outlives it.
+func TestStopLeavesNoEntryPoint(t *testing.T) {
+	n := newNode(t, "crash")
+	n.start()
+	n.eventually("p1 online requested", 20*time.Second, func() bool {
+		return indexOf(requestOrder(n.events()), "online p1") >= 0
+	})
+	script := n.conf + "/agents/Sleeper/online"
+	if out, _ := exec.Command("pgrep", "-f", script).Output(); len(out) == 0 {
+		t.Fatal("the online entry point is not running; the test proves nothing")
+	}
+	t0 := time.Now()
+	n.stop()
+	t.Logf("daemon stopped in %s", time.Since(t0).Round(time.Millisecond))
+	// The agent lets a running entry point finish (bounded by --stop-timeout)
+	// or kills its tree; either way none of it may outlive the daemon. What a
+	// finished online leaves behind (p1's sleep) is the resource, not a leak.
+	if out, _ := exec.Command("pgrep", "-af", script).Output(); len(out) != 0 {
+		t.Fatalf("entry point processes survived the daemon:\n%s", out)
+	}
+	if exists(n.sock) {
+		t.Fatal("socket left behind")
+	}
+}
+
+// TestSdNotify: under systemd (NOTIFY_SOCKET set) the daemon reports
+// READY=1 once every resource is probed, and STOPPING=1 on SIGTERM.
+func TestSdNotify(t *testing.T) {
+	n := newNode(t, "tree")
+	addr := &net.UnixAddr{Name: n.path("notify.sock"), Net: "unixgram"}
+	conn, err := net.ListenUnixgram("unixgram", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	t.Setenv("NOTIFY_SOCKET", addr.Name)
+	n.start()
+	var got []string
+	buf := make([]byte, 256)
+	for len(got) < 1 {
+		conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+		k, err := conn.Read(buf)
+		if err != nil {
+			t.Fatalf("no notification: %v", err)
+		}
+		got = append(got, string(buf[:k]))
+	}
+	if got[0] != "READY=1" {
+		t.Fatalf("first notification %q, want READY=1", got[0])
+	}
+	n.waitGroup("app", "ONLINE")
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	k, err := conn.Read(buf)
+	if err != nil || string(buf[:k]) != "STOPPING=1" {
+		t.Fatalf("after SIGTERM: %q, %v; want STOPPING=1", buf[:k], err)
+	}
+}

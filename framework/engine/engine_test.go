@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/events"
-
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
