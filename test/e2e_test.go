@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 
 	"io"
 	"net"
@@ -437,5 +438,46 @@ func TestSdNotify(t *testing.T) {
 	k, err := conn.Read(buf)
 	if err != nil || string(buf[:k]) != "STOPPING=1" {
 		t.Fatalf("after SIGTERM: %q, %v; want STOPPING=1", buf[:k], err)
+	}
+}
+
+// TestAgentRefusesBadConfig: `vigil agent` does not start on a bad
+// configuration or an unknown system, and says why.
+func TestAgentRefusesBadConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(string) string
+		system string
+		want   []string
+	}{
+		{"two errors", func(s string) string {
+			s = strings.Replace(s, `PathName = "`, `Colour = "`, 1)
+			return strings.Replace(s, "mid requires leaf", "mid requires nothing", 1)
+		}, "e2e1", []string{"main.cf:", "Colour", "nothing"}},
+		{"unknown system", func(s string) string { return s }, "elsewhere",
+			[]string{`system "elsewhere" is not declared in main.cf (systems: e2e1)`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newNode(t, "tree")
+			main := n.conf + "/main.cf"
+			b, _ := os.ReadFile(main)
+			os.WriteFile(main, []byte(tc.edit(string(b))), 0o644)
+			c := exec.Command(vigilBin, "agent", "--config", n.conf, "--socket", n.sock, "--state-dir",
+				n.path("state"), "--log-dir", n.path("log"), "--system", tc.system)
+			out, err := c.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1; output:\n%s", err, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(out), w) {
+					t.Fatalf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if exists(n.sock) {
+				t.Fatal("socket created by a daemon that refused to start")
+			}
+		})
 	}
 }
