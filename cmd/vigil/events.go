@@ -77,4 +77,3 @@ func printEvent(w io.Writer, e events.Event) error {
 	_, err := fmt.Fprintln(w, b.String())
 	return err
 }
-
