@@ -150,11 +150,12 @@ func (e *Engine) Start(ctx context.Context) error {
 		if a == nil {
 			continue
 		}
-		added = append(added, r)
 		if err := a.Add(r); err != nil {
 			e.publish(events.Event{Kind: "ep-error", Resource: r.Name, Type: r.Type.Name,
 				Group: groupName(r), Cause: "open", Detail: err.Error()})
+			continue
 		}
+		added = append(added, r)
 	}
 	e.waitProbes(ctx, added)
 	close(e.probed)

@@ -143,6 +143,9 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 		return errorf(ErrConflict, "resource %q of type %s cannot be brought online (Operations = None)",
 			name, r.Type.Name)
 	}
+	if st, _ := e.status(r); st.State == StateOnline && len(st.Flags) == 0 {
+		return nil // already there
+	}
 	if c := e.firstChildNotOnline(r); c != nil {
 		return errorf(ErrConflict, "resource %q requires resource %q online first", name, c.Name)
 	}
@@ -166,6 +169,9 @@ func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) er
 	if operations(r) != opsOnOff {
 		return errorf(ErrConflict, "resource %q of type %s cannot be taken offline (Operations = %s)",
 			name, r.Type.Name, operations(r))
+	}
+	if st, _ := e.status(r); st.State == StateOffline && len(st.Flags) == 0 {
+		return nil // already there
 	}
 	if p := e.firstParentOnline(r); p != nil {
 		return errorf(ErrConflict, "resource %q is required by online resource %q; take it offline first",
@@ -239,6 +245,10 @@ func (e *Engine) faultGroup(g *model.Group, why string) {
 		return e.offlineResources(ctx, g.Resources, "fault")
 	})
 	e.logOp(op, g.Name, "offline after fault")
+	go func() {
+		<-op.done // a later fault faults the group again
+		e.clearGroupFault(g.Name)
+	}()
 	for _, l := range dependents(e.cfg, g.Name) {
 		if l.Dep.Category != "online" || l.Dep.Location != "local" || rigidity(l.Dep) == "soft" {
 			continue
