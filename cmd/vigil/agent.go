@@ -197,9 +197,9 @@ func runDaemon(cmd *cobra.Command, s daemonSettings) error {
 	if err := runner.Drain(sctx); err != nil {
 		d.log.Warn("entry points still being killed at exit", zap.Error(err))
 	}
+	d.bus.Close() // ends `vigil events --follow` streams, so the server stops at once
 	srvStop()
 	<-srvDone
-	d.bus.Close()
 	d.log.Info("vigil agent stopped")
 	if stopErr != nil {
 		return &exitError{code: 1, err: fmt.Errorf("agent: %w", stopErr)}
