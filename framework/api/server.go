@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -167,7 +168,7 @@ func decode(r *http.Request, v any) error {
 	if len(b) == 0 {
 		return nil
 	}
-	d := json.NewDecoder(bytesReader(b))
+	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
 		return fmt.Errorf("malformed request body: %w", err)

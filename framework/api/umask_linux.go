@@ -1,12 +1,6 @@
 package api
 
-import (
-	"bytes"
-	"io"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
-
+// umask sets the process file mode creation mask and returns the old one.
 func umask(m int) int { return unix.Umask(m) }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
