@@ -189,17 +189,22 @@ func runDaemon(cmd *cobra.Command, s daemonSettings) error {
 	sdnotify.SdNotify(false, sdnotify.SdNotifyReady)
 	d.log.Info("vigil agent ready: all resources probed")
 	<-ctx.Done()
+	return d.shutdown(eng, func() { srvStop(); <-srvDone })
+}
+
+// shutdown stops the agents (nothing is taken offline), waits for killed
+// entry point trees, ends event streams and then the API server.
+func (d *daemon) shutdown(eng *engine.Engine, stopServer func()) error {
 	sdnotify.SdNotify(false, sdnotify.SdNotifyStopping)
 	d.log.Info("vigil agent stopping: stopping agents")
-	sctx, cancel := context.WithTimeout(context.Background(), s.StopTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), d.s.StopTimeout)
 	defer cancel()
 	stopErr := eng.Stop(sctx)
 	if err := runner.Drain(sctx); err != nil {
 		d.log.Warn("entry points still being killed at exit", zap.Error(err))
 	}
 	d.bus.Close() // ends `vigil events --follow` streams, so the server stops at once
-	srvStop()
-	<-srvDone
+	stopServer()
 	d.log.Info("vigil agent stopped")
 	if stopErr != nil {
 		return &exitError{code: 1, err: fmt.Errorf("agent: %w", stopErr)}
