@@ -150,7 +150,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		if a == nil {
 			continue
 		}
-		if err := a.Add(r); err != nil {
+		if err := a.Add(snapshot(r)); err != nil {
 			e.publish(events.Event{Kind: "ep-error", Resource: r.Name, Type: r.Type.Name,
 				Group: groupName(r), Cause: "open", Detail: err.Error()})
 			continue
@@ -346,4 +346,12 @@ func (e *Engine) stopAgents(ctx context.Context) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// snapshot returns a shallow copy of r for an agent. Modify replaces the
+// engine's maps rather than mutating them and hands the agent a new
+// snapshot, so an agent never reads a value the engine is writing.
+func snapshot(r *model.Resource) *model.Resource {
+	c := *r
+	return &c
 }

@@ -118,11 +118,12 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 		}
 	}
 	a := e.agents[r.Type.Name]
+	snap := snapshot(r)
 	e.mu.Unlock()
 	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
 		Cause: "admin", Detail: fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements())})
 	if a != nil {
-		if err := a.Update(r, []string{attr}); err != nil {
+		if err := a.Update(snap, []string{attr}); err != nil {
 			return errorf(ErrFailed, "modify resource %q: configuration saved but the agent refused the change: %w", res, err)
 		}
 	}
