@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,15 @@ func TestAutoStartAndOfflineOrder(t *testing.T) {
 	before(t, w, "offline app", "offline ip")
 	if v, _ := e.Group("g"); v.State != GroupOffline || v.Intent != "offline" {
 		t.Fatalf("group = %s intent %s", v.State, v.Intent)
+	}
+	var changes []string
+	for _, ev := range e.o.Bus.Recent(1000) {
+		if ev.Kind == events.KindGroupState {
+			changes = append(changes, ev.From+">"+ev.To)
+		}
+	}
+	if got := strings.Join(changes, " "); !strings.Contains(got, "PARTIAL>ONLINE") || !strings.HasSuffix(got, ">OFFLINE") {
+		t.Fatalf("group-state events = %q", got)
 	}
 }
 

@@ -21,6 +21,7 @@ type Metrics struct {
 	reg       *prometheus.Registry
 	clk       clock.Clock
 	state     *prometheus.GaugeVec
+	group     *prometheus.GaugeVec
 	events    *prometheus.CounterVec
 	imf       *prometheus.CounterVec
 	epSeconds *prometheus.HistogramVec
@@ -44,6 +45,8 @@ func New(clk clock.Clock) *Metrics {
 		requested: map[string]time.Time{}}
 	m.state = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigil_resource_state",
 		Help: "1 for the resource's current state, 0 for the others."}, []string{"resource", "type", "group", "state"})
+	m.group = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigil_group_state",
+		Help: "1 for the group's current state, 0 for the others."}, []string{"group", "state"})
 	m.events = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_events_total",
 		Help: "Events published on the bus, by kind and cause."}, []string{"kind", "cause"})
 	m.imf = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_imf_events_total",
@@ -56,7 +59,7 @@ func New(clk clock.Clock) *Metrics {
 	m.queue = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vigil_queue_delay_seconds",
 		Help:    "Time from the engine's online/offline request to the start of the entry point.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18)}, []string{"type", "ep"})
-	m.reg.MustRegister(m.state, m.events, m.imf, m.epSeconds, m.epResults, m.queue,
+	m.reg.MustRegister(m.state, m.group, m.events, m.imf, m.epSeconds, m.epResults, m.queue,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -76,6 +79,14 @@ func (m *Metrics) Observe(e events.Event) {
 	switch {
 	case e.Kind == events.KindState && e.Resource != "" && e.To != "":
 		m.setState(e)
+	case e.Kind == events.KindGroupState && e.Group != "":
+		for _, st := range []string{"ONLINE", "OFFLINE", "PARTIAL", "ONLINE|FAULTED", "OFFLINE|FAULTED", "PARTIAL|FAULTED"} {
+			v := 0.0
+			if st == e.To {
+				v = 1
+			}
+			m.group.WithLabelValues(e.Group, st).Set(v)
+		}
 	case e.Kind == "request" && e.Resource != "":
 		m.mu.Lock()
 		m.requested[e.Resource] = e.Time

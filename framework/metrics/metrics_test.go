@@ -26,6 +26,7 @@ func TestMetrics(t *testing.T) {
 	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Group: "g", From: "OFFLINE", To: "ONLINE|RESTARTING"})
 	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Cause: "imf", To: "OFFLINE"})
 	m.Observe(events.Event{Kind: "request", Resource: "web1", Time: clk.Now()})
+	m.Observe(events.Event{Kind: "group-state", Group: "g", From: "PARTIAL", To: "ONLINE"})
 	clk.Advance(250 * time.Millisecond)
 	impl := m.Instrument(fakeImpl{clk})
 	impl.Run(context.Background(), ep.Request{EP: ep.Online, Type: "Proc", Resource: "web1"})
@@ -40,6 +41,7 @@ func TestMetrics(t *testing.T) {
 		{"imf counted", `vigil_imf_events_total{type="Proc"} 1`},
 		{"ep results", `vigil_entry_point_results_total{code="110",ep="monitor",outcome="exited",type="Proc"} 1`},
 		{"queue delay", `vigil_queue_delay_seconds_sum{ep="online",type="Proc"} 0.25`},
+		{"group state", `vigil_group_state{group="g",state="ONLINE"} 1`},
 		{"ep duration", `vigil_entry_point_duration_seconds_count{ep="online",type="Proc"} 1`},
 	}
 	for _, tc := range tests {

@@ -79,6 +79,10 @@ func (r *Runner) Map(e events.Event) []Call {
 		return []Call{{"resadminwait", []string{sys, e.Resource, e.Detail}}}
 	case e.Kind == "monitor-time" || strings.HasPrefix(e.Kind, "stats"):
 		return []Call{{"monitortimechange", []string{sys, e.Resource, e.Detail}}}
+	case e.Kind == events.KindGroupState && e.To == "ONLINE":
+		return []Call{{"postonline", []string{sys, e.Group}}}
+	case e.Kind == events.KindGroupState && e.To == "OFFLINE" && e.From != "UNKNOWN":
+		return []Call{{"postoffline", []string{sys, e.Group}}}
 	case e.Kind == "group-fault":
 		return []Call{{"grpfault", []string{sys, e.Group, e.Detail}}}
 	}

@@ -26,6 +26,9 @@ func TestMap(t *testing.T) {
 		{"not off", events.Event{Kind: "offline-failed", Resource: "r"}, "resnotoff n1 r"},
 		{"stats", events.Event{Kind: "stats-gradual", Resource: "r", Detail: "avg 12"}, "monitortimechange n1 r avg 12"},
 		{"unrelated", events.Event{Kind: "request", Resource: "r"}, ""},
+		{"group online", events.Event{Kind: "group-state", Group: "g", From: "PARTIAL", To: "ONLINE"}, "postonline n1 g"},
+		{"group offline", events.Event{Kind: "group-state", Group: "g", From: "ONLINE", To: "OFFLINE"}, "postoffline n1 g"},
+		{"group probed offline", events.Event{Kind: "group-state", Group: "g", From: "UNKNOWN", To: "OFFLINE"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
