@@ -481,3 +481,22 @@ func TestAgentRefusesBadConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestWaitTimeout: --wait --timeout gives up waiting with a clear message
+// and exit 1, while the operation itself goes on to completion.
+func TestWaitTimeout(t *testing.T) {
+	n := newNode(t, "tree")
+	n.start()
+	n.waitGroup("app", "ONLINE")
+	n.must("grp", "offline", "web", "--wait")
+	n.must("grp", "offline", "app", "--wait")
+	n.must("res", "modify", "mid", "OnlineDelay", "3")
+	_, stderr, code := n.vigil("grp", "online", "app", "--wait", "--timeout", "1s")
+	want := "vigil: timed out after 1s waiting for the steady state (the operation goes on)"
+	if code != 1 || stderr != want {
+		t.Fatalf("exit %d, stderr %q; want 1, %q", code, stderr, want)
+	}
+	n.waitGroup("app", "ONLINE")
+	n.must("grp", "offline", "app", "--wait")
+	n.stop()
+}
