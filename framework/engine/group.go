@@ -162,7 +162,7 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 		err = a.Offline(r.Name)
 	}
 	if err != nil {
-		return errorf(ErrFailed, "%s resource %q: %w", s.verb, r.Name, err)
+		return errorf(ErrFailed, "%w", err) // the agent's message names the request
 	}
 	s.requested[r.Name] = request{seq: seq, deadline: s.e.clk.Now().Add(bound), bound: bound}
 	s.e.publish(events.Event{Kind: "request", Resource: r.Name, Type: r.Type.Name, Group: groupName(r),

@@ -319,7 +319,7 @@ func (e *Engine) simple(name, verb string, f func(Agent, string) error) error {
 		return err
 	}
 	if err := f(a, name); err != nil {
-		return errorf(ErrConflict, "%s resource %q: %w", verb, name, err)
+		return errorf(ErrConflict, "%w", err) // the agent's message names the request
 	}
 	return nil
 }
@@ -339,7 +339,7 @@ func (e *Engine) Action(ctx context.Context, name, token string, args []string) 
 	}
 	res, err := a.Action(ctx, name, token, args)
 	if err != nil {
-		return res, errorf(ErrConflict, "action %q on resource %q: %w", token, name, err)
+		return res, errorf(ErrConflict, "%w", err) // the agent's message names the action
 	}
 	return res, nil
 }
