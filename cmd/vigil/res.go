@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,11 +97,11 @@ func resDisplay(f *clientFlags) *cobra.Command {
 			if r.LastMonitor != nil {
 				fmt.Fprintf(tw, "LastMonitor\t%s\n", r.LastMonitor.Format(time.RFC3339Nano))
 			}
-			for k, v := range r.Counters {
-				fmt.Fprintf(tw, "Counter %s\t%d\n", k, v)
+			for _, k := range slices.Sorted(maps.Keys(r.Counters)) {
+				fmt.Fprintf(tw, "Counter %s\t%d\n", k, r.Counters[k])
 			}
-			for k, v := range r.ResourceInfo {
-				fmt.Fprintf(tw, "ResourceInfo %s\t%s\n", k, v)
+			for _, k := range slices.Sorted(maps.Keys(r.ResourceInfo)) {
+				fmt.Fprintf(tw, "ResourceInfo %s\t%s\n", k, r.ResourceInfo[k])
 			}
 			tw.Flush()
 			fmt.Fprintln(out)
