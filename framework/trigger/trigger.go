@@ -59,12 +59,16 @@ func (r *Runner) Map(e events.Event) []Call {
 	switch {
 	case e.Kind == events.KindState && e.Resource != "":
 		if strings.HasPrefix(e.To, "FAULTED") && e.From != "" {
-			r.lastState[e.Resource] = e.From
+			r.lastState[e.Resource], _, _ = strings.Cut(e.From, "|")
 		}
-		if e.From == "" || e.From == e.To {
+		// VCS announces changes of the base state only: ONLINE -> OFFLINE,
+		// not OFFLINE -> OFFLINE|WAITING_TO_ONLINE.
+		from, _, _ := strings.Cut(e.From, "|")
+		to, _, _ := strings.Cut(e.To, "|")
+		if from == "" || from == to {
 			return nil
 		}
-		return []Call{{"resstatechange", []string{sys, e.Resource, e.From, e.To}}}
+		return []Call{{"resstatechange", []string{sys, e.Resource, from, to}}}
 	case e.Kind == events.KindFault:
 		prev := r.lastState[e.Resource]
 		if prev == "" {
