@@ -11,8 +11,9 @@ import (
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
-// MaxValues is the VCS limit on ArgListValues, counting every element.
-const MaxValues = 425
+// MaxValues is the VCS limit on ArgListValues, counting every element; the
+// same limit `vigil check` enforces.
+const MaxValues = model.MaxArgListValues
 
 // Errors of Build.
 var (

@@ -11,7 +11,7 @@ import (
 )
 
 // Dump writes cfg to dir: main.cf, and each types file that was read from
-// the configuration directory (not the bundled typedefs). Every file is
+// the configuration directory (not the bundled typedefs) whose text changed. Every file is
 // written atomically: to a temporary file in dir, synced, then renamed over
 // the old one, whose content is kept as <name>.previous. A crash leaves
 // either the old or the new file, never a half-written one. A value the
@@ -41,6 +41,9 @@ func Dump(cfg *model.Config, dir string) error {
 	for _, rel := range sortedNames(files) {
 		if rel == "main.cf" {
 			continue
+		}
+		if cur, err := os.ReadFile(filepath.Join(dir, rel)); err == nil && bytes.Equal(cur, files[rel]) {
+			continue // unchanged types files are left as they are, with no .previous copy
 		}
 		if err := WriteAtomic(filepath.Join(dir, rel), files[rel]); err != nil {
 			return err
