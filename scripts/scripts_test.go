@@ -38,7 +38,7 @@ func TestMaterialise(t *testing.T) {
 	if !os.SameFile(before, after) {
 		t.Error("an unchanged file was rewritten")
 	}
-	want := []string{"ElifNone", "FileData", "FileNone", "FileOnOff", "FileOnOnly"}
+	want := []string{"Application", "ElifNone", "FileData", "FileNone", "FileOnOff", "FileOnOnly", "Mount", "Phantom", "Process"}
 	if got := scripts.Agents(); len(got) != len(want) {
 		t.Errorf("Agents() = %v, want %v", got, want)
 	}
