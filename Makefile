@@ -24,7 +24,7 @@ demo: deps build
 	@sh hack/demo.sh
 
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 $(PKGS)
+	@sh hack/bench.sh
 
 fuzz:
 	$(GO) test ./framework/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)

@@ -1,0 +1,11 @@
+#!/bin/sh
+# make bench: every benchmark behind docs/performance.md, each with the
+# iteration count its section names. Each prints its own baseline and ratio.
+set -e
+GO=${GO:-go}
+run() { echo "==> go test $*"; $GO test -run '^$' -count 1 "$@" | grep -E '^(Benchmark|ok|FAIL|---)'; }
+run ./framework/config -bench Check10k -benchtime 5x
+run ./framework/runner -bench Overhead -benchtime 500x
+run ./framework/agent -bench MonitorScheduling -benchtime 1x
+run ./framework/engine -bench GroupOnline -benchtime 3x
+run ./framework/api -bench StateRoundTrip -benchtime 2000x
