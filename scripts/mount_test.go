@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -141,6 +142,50 @@ func TestMountAgentBadConfig(t *testing.T) {
 				r := &resource{t: t, s: s, name: "m", tuples: []string{"MountPoint", "1", mp,
 					"BlockDevice", "1", "x", "FSType", "1", "tmpfs", "MountOpt", "1", "", "FsckOpt", "1", ""}}
 				r.want(ep.Monitor, 99)
+			}
+		})
+	}
+}
+
+// TestMountAgentExt4 mounts an ext4 file system on a loop device, named
+// through a symbolic link, with fsck first (FsckOpt -y).
+func TestMountAgentExt4(t *testing.T) {
+	tmpfsOrSkip(t)
+	for _, tool := range []string{"losetup", "mkfs.ext4", "fsck.ext4"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed: %v", tool, err)
+		}
+	}
+	dir := t.TempDir()
+	img := filepath.Join(dir, "fs.img")
+	if out, err := exec.Command("sh", "-c", `truncate -s 8M "$1" && mkfs.ext4 -q -F "$1"`, "sh", img).CombinedOutput(); err != nil {
+		t.Fatalf("make ext4 image: %v\n%s", err, out)
+	}
+	out, err := exec.Command("losetup", "-f", "--show", img).CombinedOutput()
+	if err != nil {
+		t.Skipf("no loop device available: %v: %s", err, out)
+	}
+	loop := strings.TrimSpace(string(out))
+	t.Cleanup(func() { exec.Command("losetup", "-d", loop).Run() })
+	link := filepath.Join(dir, "disk")
+	if err := os.Symlink(loop, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range shells {
+		t.Run(filepath.Base(sh), func(t *testing.T) {
+			mp := filepath.Join(t.TempDir(), "data")
+			unmountAll(t, mp)
+			r := &resource{t: t, s: agentUnder(t, "Mount", sh), name: "fs", tuples: []string{"MountPoint", "1", mp,
+				"BlockDevice", "1", link, "FSType", "1", "ext4", "MountOpt", "1", "noatime", "FsckOpt", "1", "-y"}}
+			r.want(ep.Monitor, 100)
+			if res := r.want(ep.Online, 0); !strings.Contains(string(res.Output), "clean") {
+				t.Errorf("online output %q, want fsck's report", res.Output)
+			}
+			r.want(ep.Monitor, 110)
+			r.want(ep.Offline, 0)
+			r.want(ep.Monitor, 100)
+			if mountedAt(mp) {
+				t.Fatalf("offline: %s still mounted", mp)
 			}
 		})
 	}
