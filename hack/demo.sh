@@ -2,7 +2,9 @@
 # make demo: run `vigil agent` on testdata/demo in a temporary directory,
 # watch groups come online, kill a managed process and watch vigil detect
 # and restart it, take everything offline, stop the daemon and check that
-# nothing is left. Needs only bin/vigil, a POSIX shell and procps.
+# nothing is left (no process, no mount). Needs only bin/vigil, a POSIX
+# shell, procps and util-linux; as root it also mounts a tmpfs under the
+# temporary directory (the bundled Mount agent).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VIGIL=$ROOT/bin/vigil
@@ -19,7 +21,15 @@ cleanup() {
 	for p in $PIDS; do
 		if grep -q sleep "/proc/$p/comm" 2>/dev/null; then kill -9 "$p" 2>/dev/null || true; fi
 	done
+	# Nothing may stay mounted under $T, even when the demo failed halfway.
+	while mounts_under "$T" | grep -q .; do
+		mounts_under "$T" | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
+	done
 	rm -rf "$T"
+}
+# mounts_under DIR: the mount points at or below DIR, deepest first.
+mounts_under() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -41,7 +51,11 @@ is() { [ "$(v "$1" state "$2")" = "$3" ]; }
 
 mkdir -p "$T/conf" "$T/run"
 cp -R "$ROOT/testdata/demo/." "$T/conf/"
-sed -i "s#@DIR@#$T#g" "$T/conf/main.cf"
+sed -i "s#@DIR@#$T#g; s#@USER@#$(id -un)#g" "$T/conf/main.cf"
+if [ "$(id -u)" != 0 ]; then
+	# Only root may mount: drop the Mount resource and its dependency.
+	sed -i '/mount:begin/,/mount:end/d' "$T/conf/main.cf"
+fi
 
 step "vigil agent --config $T/conf (in the background, log in $T/agent.out)"
 "$VIGIL" agent --config "$T/conf" --socket "$S" --state-dir "$T/state" --log-dir "$T/log" \
@@ -53,6 +67,10 @@ v status
 
 step "how it came online: backend first, then config -> app -> ready (vigil events)"
 v events -n 100 | grep -E 'request|-> ONLINE'
+if [ "$(id -u)" = 0 ]; then
+	step "the Mount resource data: a tmpfs on $T/data"
+	findmnt "$T/data"
+fi
 
 APP=$(cat "$T/run/app.pid")
 PIDS="$APP $(cat "$T/run/db.pid")"
@@ -82,9 +100,10 @@ left=""
 for p in $PIDS; do
 	if grep -q sleep "/proc/$p/comm" 2>/dev/null; then left="$left $p"; fi
 done
-if pgrep -f "$T" >/dev/null 2>&1 || [ -n "$left" ] || [ -e "$S" ]; then
+if pgrep -f "$T" >/dev/null 2>&1 || [ -n "$left" ] || [ -e "$S" ] || mounts_under "$T" | grep -q .; then
 	echo "demo: something was left behind:$left" >&2
 	pgrep -af "$T" >&2 || true
+	mounts_under "$T" >&2
 	exit 1
 fi
-step "done: daemon exited 0, no managed process left; removing $T"
+step "done: daemon exited 0, no managed process or mount left; removing $T"
