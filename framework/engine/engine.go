@@ -48,10 +48,12 @@ type Engine struct {
 	fails   map[string]uint64 // resource -> seq of its last failure event
 	stopped bool
 	probed  chan struct{}
-	bg      sync.WaitGroup    // operations and AutoStart
-	saveMu  sync.Mutex        // serialises writes of the intent file
-	touched map[string]bool   // groups an administrator acted on since start
-	gstate  map[string]string // last published state of each group
+	bg      sync.WaitGroup  // operations and AutoStart
+	saveMu  sync.Mutex      // serialises writes of the intent file
+	touched map[string]bool // groups an administrator acted on since start
+	// tallies keep each group's state up to date from resource events; the
+	// map is built by New and never changes (see tally.go).
+	tallies map[string]*groupTally
 }
 
 // groupRun is the running operation of one group, if any.
@@ -79,7 +81,7 @@ func New(o Options) (*Engine, error) {
 	}
 	e := &Engine{o: o, clk: o.Clock, log: o.Logger, cfg: o.Config,
 		agents: map[string]Agent{}, groups: map[string]*groupRun{},
-		changed: make(chan struct{}), touched: map[string]bool{}, gstate: map[string]string{}, fails: map[string]uint64{}, probed: make(chan struct{})}
+		changed: make(chan struct{}), touched: map[string]bool{}, tallies: newTallies(o.Config), fails: map[string]uint64{}, probed: make(chan struct{})}
 	for _, g := range o.Config.GroupNames() {
 		e.groups[g] = &groupRun{}
 	}
@@ -158,7 +160,9 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 		added = append(added, r)
 	}
+	e.recount("probe")
 	e.waitProbes(ctx, added)
+	e.recount("probe")
 	close(e.probed)
 	e.publish(events.Event{Kind: events.KindEngine, Cause: "probe", Detail: "all resources probed"})
 	e.autoStart(context.WithoutCancel(ctx))
@@ -231,7 +235,7 @@ func (e *Engine) notify(ev events.Event) {
 		return
 	}
 	if r.Group != nil {
-		e.checkGroupState(r.Group, ev.Cause)
+		e.resourceEvent(r.Group, r, ev.Cause)
 	}
 	switch {
 	case ev.Kind == "online-failed" || ev.Kind == "offline-failed" || ev.Kind == "ep-error":
@@ -358,26 +362,4 @@ func (e *Engine) stopAgents(ctx context.Context) error {
 func snapshot(r *model.Resource) *model.Resource {
 	c := *r
 	return &c
-}
-
-// checkGroupState publishes a group-state event when the group's state
-// (with its FAULTED flag; operation flags aside) has changed.
-func (e *Engine) checkGroupState(g *model.Group, cause string) {
-	st, flags := e.groupState(g)
-	for _, f := range flags {
-		if f == StateFaulted {
-			st += "|" + f
-		}
-	}
-	e.mu.Lock()
-	prev := e.gstate[g.Name]
-	e.gstate[g.Name] = st
-	e.mu.Unlock()
-	if prev == st || st == GroupUnknown {
-		return
-	}
-	if prev == "" {
-		prev = GroupUnknown
-	}
-	e.publish(events.Event{Kind: events.KindGroupState, Group: g.Name, From: prev, To: st, Cause: cause})
 }

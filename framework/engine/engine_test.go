@@ -41,13 +41,19 @@ func TestAutoStartAndOfflineOrder(t *testing.T) {
 	if v, _ := e.Group("g"); v.State != GroupOffline || v.Intent != "offline" {
 		t.Fatalf("group = %s intent %s", v.State, v.Intent)
 	}
-	var changes []string
-	for _, ev := range e.o.Bus.Recent(1000) {
-		if ev.Kind == events.KindGroupState {
-			changes = append(changes, ev.From+">"+ev.To)
+	// Group-state events follow the resource events they reflect, so the
+	// last one may come just after the operation has returned.
+	changes := func() string {
+		var out []string
+		for _, ev := range e.o.Bus.Recent(1000) {
+			if ev.Kind == events.KindGroupState {
+				out = append(out, ev.From+">"+ev.To)
+			}
 		}
+		return strings.Join(out, " ")
 	}
-	if got := strings.Join(changes, " "); !strings.Contains(got, "PARTIAL>ONLINE") || !strings.HasSuffix(got, ">OFFLINE") {
+	waitFor(t, "group-state OFFLINE", func() bool { return strings.HasSuffix(changes(), ">OFFLINE") })
+	if got := changes(); !strings.Contains(got, "PARTIAL>ONLINE") {
 		t.Fatalf("group-state events = %q", got)
 	}
 }

@@ -284,30 +284,22 @@ func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 	return nil
 }
 
-// groupState computes a group's state from its resources' states.
+// groupState computes a group's state from its resources' states as the
+// agents report them now. Decisions and views use it; events use the
+// group's tally, which gives the same state once its events are handled.
 func (e *Engine) groupState(g *model.Group) (string, []string) {
-	var counted, on, onOff, unknown, faulted int
+	var c counts
 	for _, r := range g.Resources {
-		if !enabled(r) {
+		x := classOf(r)
+		if !x.enabled {
 			continue
 		}
-		counted++
 		st, _ := e.status(r)
-		switch st.State {
-		case StateOnline:
-			on++
-			if operations(r) != opsNone {
-				onOff++
-			}
-		case StateFaulted:
-			faulted++
-		case StateOffline:
-		default:
-			unknown++
-		}
+		x.state = st.State
+		c.add(x, 1)
 	}
 	var flags []string
-	if faulted > 0 {
+	if c.faulted > 0 {
 		flags = append(flags, StateFaulted)
 	}
 	e.mu.Lock()
@@ -318,16 +310,5 @@ func (e *Engine) groupState(g *model.Group) (string, []string) {
 		flags = append(flags, "STOPPING")
 	}
 	e.mu.Unlock()
-	switch {
-	case counted == 0:
-		return GroupOffline, flags
-	case on == counted:
-		return GroupOnline, flags
-	case unknown == counted:
-		return GroupUnknown, flags
-	case onOff == 0:
-		return GroupOffline, flags
-	default:
-		return GroupPartial, flags
-	}
+	return c.state(), flags
 }

@@ -122,10 +122,13 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	e.mu.Unlock()
 	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
 		Cause: "admin", Detail: fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements())})
+	var uerr error
 	if a != nil {
-		if err := a.Update(snap, []string{attr}); err != nil {
-			return errorf(ErrFailed, "modify resource %q: configuration saved but the agent refused the change: %w", res, err)
-		}
+		uerr = a.Update(snap, []string{attr})
+	}
+	e.refreshResource(r, "admin")
+	if uerr != nil {
+		return errorf(ErrFailed, "modify resource %q: configuration saved but the agent refused the change: %w", res, uerr)
 	}
 	return nil
 }

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/model"
+)
+
+func TestCountsState(t *testing.T) {
+	on := resClass{enabled: true, state: StateOnline}
+	off := resClass{enabled: true, state: StateOffline}
+	unknown := resClass{enabled: true, state: StateUnknown}
+	faulted := resClass{enabled: true, state: StateFaulted}
+	persistentOn := resClass{enabled: true, persistent: true, state: StateOnline}
+	disabledOff := resClass{state: StateOffline}
+	tests := []struct {
+		name string
+		res  []resClass
+		want string
+	}{
+		{"empty", nil, GroupOffline},
+		{"all online", []resClass{on, on}, GroupOnline},
+		{"disabled ones do not count", []resClass{on, disabledOff}, GroupOnline},
+		{"only disabled", []resClass{disabledOff}, GroupOffline},
+		{"all unknown", []resClass{unknown, unknown}, GroupUnknown},
+		{"one online one offline", []resClass{on, off}, GroupPartial},
+		{"one online one unknown", []resClass{on, unknown}, GroupPartial},
+		{"persistent online alone", []resClass{persistentOn, off}, GroupOffline},
+		{"persistent online only", []resClass{persistentOn}, GroupOnline},
+		{"faulted and offline", []resClass{faulted, off}, GroupOffline},
+		{"faulted and online", []resClass{faulted, on}, GroupPartial},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var c counts
+			for _, x := range tc.res {
+				c.add(x, 1)
+			}
+			if got := c.state(); got != tc.want {
+				t.Fatalf("state = %s, want %s (counts %+v)", got, tc.want, c)
+			}
+			for _, x := range tc.res {
+				c.add(x, -1)
+			}
+			if c != (counts{}) {
+				t.Fatalf("counts after removing everything = %+v", c)
+			}
+		})
+	}
+}
+
+// independent returns a group of n independent non-critical resources that
+// does not start by itself, so that faults take nothing offline.
+func independent(n int) *model.Config {
+	cfg := wideGroup(n, false)
+	for _, r := range cfg.Resources {
+		r.Values["Critical"] = model.ScalarValue("0")
+	}
+	return cfg
+}
+
+// checkTally fails unless group g's tally equals a count made now from the
+// agents, and the last group-state event published says the same.
+func checkTally(t *testing.T, e *Engine, g string) {
+	t.Helper()
+	tl := e.tallies[g]
+	tl.mu.Lock()
+	got, published := tl.c, tl.published
+	tl.mu.Unlock()
+	var want counts
+	for _, r := range e.cfg.Groups[g].Resources {
+		x := classOf(r)
+		st, _ := e.status(r)
+		x.state = st.State
+		want.add(x, 1)
+	}
+	if got != want {
+		t.Fatalf("tally of group %s = %+v, agents say %+v", g, got, want)
+	}
+	wantState, flags := e.groupState(e.cfg.Groups[g])
+	for _, f := range flags {
+		if f == StateFaulted {
+			wantState += "|" + f
+		}
+	}
+	if published != wantState {
+		t.Fatalf("published state of group %s = %s, agents say %s", g, published, wantState)
+	}
+	last := ""
+	for _, ev := range e.o.Bus.Recent(1 << 16) {
+		if ev.Kind == events.KindGroupState && ev.Group == g {
+			last = ev.To
+		}
+	}
+	if wantState != GroupUnknown && last != wantState {
+		t.Fatalf("last group-state event of group %s says %q, agents say %s", g, last, wantState)
+	}
+}
+
+func TestTally(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		do   func(t *testing.T, e *Engine, w *world)
+		want string
+	}{
+		{"after probe", 5, func(*testing.T, *Engine, *world) {}, GroupOffline},
+		{"a stale event does not override the agent", 3, func(t *testing.T, e *Engine, w *world) {
+			for _, n := range []string{"r0000", "r0001", "r0002"} {
+				w.set(n, StateOnline, "online", "")
+			}
+			// The agent says ONLINE; an event saying OFFLINE arrives late.
+			w.notify["Proc"](events.Event{Kind: events.KindState, Resource: "r0001", Type: "Proc",
+				From: StateOnline, To: StateOffline, Cause: "monitor"})
+		}, GroupOnline},
+		{"disabling the only offline resource", 3, func(t *testing.T, e *Engine, w *world) {
+			w.set("r0000", StateOnline, "online", "")
+			w.set("r0001", StateOnline, "online", "")
+			if err := e.Modify("r0002", "Enabled", []string{"0"}); err != nil {
+				t.Fatal(err)
+			}
+		}, GroupOnline},
+		{"enabling it again", 3, func(t *testing.T, e *Engine, w *world) {
+			w.set("r0000", StateOnline, "online", "")
+			w.set("r0001", StateOnline, "online", "")
+			for _, v := range []string{"0", "1"} {
+				if err := e.Modify("r0002", "Enabled", []string{v}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, GroupPartial},
+		{"a faulted resource flags the group", 2, func(t *testing.T, e *Engine, w *world) {
+			w.set("r0000", StateOnline, "online", "")
+			w.set("r0001", StateFaulted, "monitor", events.KindFault)
+		}, GroupPartial + "|" + StateFaulted},
+		{"concurrent events, reordered", 40, func(t *testing.T, e *Engine, w *world) {
+			states := []string{StateOnline, StateOffline, StateFaulted, StateUnknown}
+			var wg sync.WaitGroup
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					rng := rand.New(rand.NewPCG(uint64(g), 7))
+					for i := 0; i < 400; i++ {
+						n := fmt.Sprintf("r%04d", rng.IntN(40))
+						w.set(n, states[rng.IntN(len(states))], "monitor", "")
+					}
+				}()
+			}
+			wg.Wait()
+			for i := 0; i < 40; i++ { // end in a known state
+				w.set(fmt.Sprintf("r%04d", i), StateOnline, "online", "")
+			}
+		}, GroupOnline},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld()
+			e := start(t, independent(tc.n), w, nil)
+			waitFor(t, "probes", func() bool { return e.groupStateNow("g") == GroupOffline })
+			tc.do(t, e, w)
+			checkTally(t, e, "g")
+			if got := e.groupStateNow("g"); got != tc.want {
+				t.Fatalf("group state = %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// groupStateNow is the group's state from its tally, with the FAULTED flag.
+func (e *Engine) groupStateNow(g string) string {
+	tl := e.tallies[g]
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return tl.published
+}
