@@ -30,7 +30,7 @@ func agentUnder(t *testing.T, typ, sh string) *runner.Script {
 	if err := scripts.Materialise(home); err != nil {
 		t.Fatal(err)
 	}
-	dir := copyAgent(t, filepath.Join(home, "bin", typ), sh)
+	dir := copyAgentTB(t, filepath.Join(home, "bin", typ), sh)
 	s, err := runner.NewScript(runner.ScriptOptions{TypeName: typ, AgentDir: dir, VCSHome: home})
 	if err != nil {
 		t.Fatal(err)
@@ -169,4 +169,28 @@ func writeExec(t *testing.T, path, body string) {
 	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o755); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// copyAgentTB copies an agent directory, replacing #!/bin/sh by #!sh.
+func copyAgentTB(tb testing.TB, src, sh string) string {
+	tb.Helper()
+	dst := tb.TempDir()
+	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, strings.TrimPrefix(p, src))
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, []byte(strings.Replace(string(b), "#!/bin/sh", "#!"+sh, 1)), fi.Mode())
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dst
 }

@@ -107,6 +107,13 @@ func TestMountAgent(t *testing.T) {
 			other.tuples[5] = "another-device"
 			other.want(ep.Monitor, 100)
 			other.want(ep.Online, 0) // refuses to mount over m1
+			link := filepath.Join(filepath.Dir(mp), "link")
+			if err := os.Symlink(mp, link); err != nil {
+				t.Fatal(err)
+			}
+			viaLink := &resource{t: t, s: s, name: "m3", tuples: append([]string(nil), r.tuples...)}
+			viaLink.tuples[2] = link
+			viaLink.want(ep.Monitor, 110)
 			if err := unix.Unmount(mp, 0); err != nil {
 				t.Fatalf("external umount: %v", err)
 			}

@@ -20,20 +20,26 @@ app_get_attrs() {
 	CLEAN=$VCSAG_ATTR_VALUE
 	VCSAG_GET_ATTR_VALUE "MonitorProgram" -1 1 "$@"
 	MONPROG=$VCSAG_ATTR_VALUE
-	PIDFILES=$(app_list "PidFiles" "$@")
-	MONPROCS=$(app_list "MonitorProcesses" "$@")
+	app_list "PidFiles" "$@"
+	PIDFILES=$_app_list
+	app_list "MonitorProcesses" "$@"
+	MONPROCS=$_app_list
 }
 
-# app_list <name> "$@": prints the elements of a vector attribute, one a line.
+# app_list <name> "$@": sets _app_list to the non-empty elements of a
+# vector attribute, one a line.
 app_list() {
+	_app_list=
 	_app_name=$1
 	shift
 	VCSAG_GET_ATTR_VALUE "$_app_name" "$@" || return 0
 	_app_n=$VCSAG_ATTR_VALUE
 	_app_i=0
 	while [ "$_app_i" -lt "$_app_n" ]; do
-		VCSAG_GET_ATTR_VALUE "$_app_name" "$_app_i" 1 "$@" && [ -n "$VCSAG_ATTR_VALUE" ] &&
-			printf '%s\n' "$VCSAG_ATTR_VALUE"
+		if VCSAG_GET_ATTR_VALUE "$_app_name" "$_app_i" 1 "$@" && [ -n "$VCSAG_ATTR_VALUE" ]; then
+			_app_list="${_app_list:+$_app_list
+}$VCSAG_ATTR_VALUE"
+		fi
 		_app_i=$((_app_i + 1))
 	done
 }
@@ -47,33 +53,88 @@ app_alive() {
 	return 0
 }
 
-# app_pidfile_pid <file>: prints the pid a pid file holds, if it is a number.
+# app_pidfile_pid <file>: sets _app_pid to the pid a pid file holds.
 app_pidfile_pid() {
 	_app_pid=
-	read -r _app_pid 2>/dev/null <"$1" || [ -n "$_app_pid" ] || return 1
-	case $_app_pid in '' | *[!0-9]*) return 1 ;; esac
-	printf '%s\n' "$_app_pid"
+	read -r _app_pid 2>/dev/null <"$1"
+	case $_app_pid in '' | *[!0-9]*) _app_pid= ; return 1 ;; esac
+	return 0
 }
 
-# app_proc_pids <command line>: prints the live pids, owned by User, whose
-# command line (arguments joined by one space) is exactly the given one.
+# app_uid <pid>: sets _app_uid to the effective uid of pid.
+app_uid() {
+	_app_uid=
+	while read -r _app_k _app_r _app_e _app_x; do
+		if [ "$_app_k" = "Uid:" ]; then
+			_app_uid=$_app_e
+			return 0
+		fi
+	done 2>/dev/null <"/proc/$1/status"
+	return 1
+}
+
+# app_proc_pids <command line>: sets _app_pids to the live pids (space
+# separated), run by User, whose arguments joined by one space are exactly
+# the given command line. One awk reads every /proc/<pid>/cmdline; a
+# process that exits meanwhile is skipped.
 app_proc_pids() {
-	_app_pat=$(printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g')
-	for _app_p in $(pgrep ${APP_USER:+-u "$APP_USER"} -x -f -- "$_app_pat" 2>/dev/null); do
-		app_alive "$_app_p" && printf '%s\n' "$_app_p"
+	_app_pids=
+	case $APP_USER in
+	'') _app_want_uid= ;;
+	root) _app_want_uid=0 ;;
+	*) _app_want_uid=$(id -u -- "$APP_USER" 2>/dev/null) || return 0 ;;
+	esac
+	_app_flags=$-
+	set +f # for the /proc glob
+	_app_found=$(APP_WANT=$1 awk 'BEGIN {
+		RS = "\0"
+		want = ENVIRON["APP_WANT"]
+		for (i = 1; i < ARGC; i++) {
+			f = ARGV[i]
+			got = ""
+			n = 0
+			while ((getline line < f) > 0) got = n++ ? got " " line : line
+			close(f)
+			if (n && got == want) {
+				split(f, part, "/")
+				print part[3]
+			}
+		}
+		exit
+	}' /proc/[0-9]*/cmdline)
+	case $_app_flags in *f*) set -f ;; esac
+	for _app_p in $_app_found; do
+		app_alive "$_app_p" || continue
+		if [ -n "$_app_want_uid" ]; then
+			app_uid "$_app_p" && [ "$_app_uid" = "$_app_want_uid" ] || continue
+		fi
+		_app_pids="${_app_pids:+$_app_pids }$_app_p"
 	done
 	return 0
 }
 
-# app_all_pids: prints the live pids of PidFiles and MonitorProcesses.
+# app_all_pids: sets _app_all to the live pids of PidFiles and
+# MonitorProcesses (space separated).
 app_all_pids() {
-	printf '%s\n' "$PIDFILES" | while IFS= read -r _app_f; do
-		[ -n "$_app_f" ] || continue
-		_app_pid=$(app_pidfile_pid "$_app_f") && app_alive "$_app_pid" && printf '%s\n' "$_app_pid"
+	_app_all=
+	_app_ifs=$IFS
+	_app_flags=$-
+	IFS='
+'
+	set -f
+	for _app_f in $PIDFILES; do
+		IFS=$_app_ifs
+		app_pidfile_pid "$_app_f" && app_alive "$_app_pid" && _app_all="${_app_all:+$_app_all }$_app_pid"
 	done
-	printf '%s\n' "$MONPROCS" | while IFS= read -r _app_c; do
-		[ -n "$_app_c" ] && app_proc_pids "$_app_c"
+	IFS='
+'
+	for _app_c in $MONPROCS; do
+		IFS=$_app_ifs
+		app_proc_pids "$_app_c"
+		_app_all="$_app_all${_app_pids:+ $_app_pids}"
 	done
+	IFS=$_app_ifs
+	case $_app_flags in *f*) ;; *) set +f ;; esac
 	return 0
 }
 

@@ -29,8 +29,12 @@ mnt_get_attrs() {
 		return 1
 		;;
 	esac
-	if [ -d "$MOUNTPOINT" ]; then
-		MOUNTPOINT=$(readlink -f -- "$MOUNTPOINT")
+	# Resolve symbolic links (as mountinfo shows the mount point) with the
+	# cd builtin rather than a readlink(1) process.
+	_mnt_old=$PWD
+	if [ -d "$MOUNTPOINT" ] && cd -P -- "$MOUNTPOINT" 2>/dev/null; then
+		MOUNTPOINT=$PWD
+		cd -- "$_mnt_old" || return 1
 	fi
 	while :; do
 		case $MOUNTPOINT in /) break ;; */) MOUNTPOINT=${MOUNTPOINT%/} ;; *) break ;; esac

@@ -3,7 +3,8 @@
 #
 # Arguments is split into words at blanks, with no quoting, globbing or
 # variable expansion, as VCS's Process agent does: an argument cannot hold a
-# space (use a wrapper script and PidFile for that).
+# space (use a wrapper script and PidFile for that). Processes are found in
+# /proc; a zombie counts as dead.
 
 # proc_get_attrs "$@": sets PATHNAME, ARGUMENTS (blanks squeezed), USERNAME
 # and PIDFILE from the ArgList tuples. Returns 1 (after logging) when
@@ -12,7 +13,8 @@ proc_get_attrs() {
 	VCSAG_GET_ATTR_VALUE "PathName" -1 1 "$@"
 	PATHNAME=$VCSAG_ATTR_VALUE
 	VCSAG_GET_ATTR_VALUE "Arguments" -1 1 "$@"
-	ARGUMENTS=$(VCSAG_SQUEEZE_SPACES "$VCSAG_ATTR_VALUE")
+	proc_words "$VCSAG_ATTR_VALUE"
+	ARGUMENTS=$_proc_words
 	VCSAG_GET_ATTR_VALUE "UserName" -1 1 "$@"
 	USERNAME=$VCSAG_ATTR_VALUE
 	VCSAG_GET_ATTR_VALUE "PidFile" -1 1 "$@"
@@ -24,15 +26,43 @@ proc_get_attrs() {
 	return 0
 }
 
+# proc_words <string>: sets _proc_words to the words of string (split at
+# blanks, no globbing) joined by one space, and _proc_argv to them joined
+# by newlines (words never hold a newline).
+proc_words() {
+	_proc_f=$-
+	set -f
+	# shellcheck disable=SC2086
+	set -- $1
+	case $_proc_f in *f*) ;; *) set +f ;; esac
+	_proc_words=$*
+	_proc_argv=
+	for _proc_w in "$@"; do
+		_proc_argv="$_proc_argv
+$_proc_w"
+	done
+}
+
 # proc_alive <pid>: the process exists and is neither a zombie nor dead
 # (state Z or X in /proc/<pid>/stat).
 proc_alive() {
 	case $1 in '' | *[!0-9]*) return 1 ;; esac
-	[ -r "/proc/$1/stat" ] || return 1
 	read -r _proc_stat 2>/dev/null <"/proc/$1/stat" || return 1
 	_proc_rest=${_proc_stat##*) }
 	case ${_proc_rest%% *} in Z | X | '') return 1 ;; esac
 	return 0
+}
+
+# proc_uid <pid>: sets _proc_uid to the effective uid of pid.
+proc_uid() {
+	_proc_uid=
+	while read -r _proc_k _proc_r _proc_e _proc_x; do
+		if [ "$_proc_k" = "Uid:" ]; then
+			_proc_uid=$_proc_e
+			return 0
+		fi
+	done 2>/dev/null <"/proc/$1/status"
+	return 1
 }
 
 # proc_pgid <pid>: prints the process group of pid.
@@ -43,38 +73,55 @@ proc_pgid() {
 	printf '%s\n' "$3"
 }
 
-# proc_ere <string>: prints string with every extended-regex special
-# character escaped.
-proc_ere() {
-	printf '%s\n' "$1" | sed 's/[][\\.*^$+?(){}|]/\\&/g'
+# proc_by_argv <argv>: prints the pids whose argument vector, elements
+# joined by newlines, is exactly argv. One awk reads every
+# /proc/<pid>/cmdline; a process that exits meanwhile is skipped. Runs in a
+# subshell, so turning globbing on for /proc stays local.
+proc_by_argv() {
+	set +f
+	PROC_WANT=$1 awk 'BEGIN {
+		RS = "\0"
+		want = ENVIRON["PROC_WANT"]
+		for (i = 1; i < ARGC; i++) {
+			f = ARGV[i]
+			got = ""
+			n = 0
+			while ((getline line < f) > 0) got = n++ ? got "\n" line : line
+			close(f)
+			if (n && got == want) {
+				split(f, part, "/")
+				print part[3]
+			}
+		}
+		exit
+	}' /proc/[0-9]*/cmdline
 }
 
-# proc_pidfile_pid: prints the pid held in PIDFILE, if it is a number.
-proc_pidfile_pid() {
-	[ -r "$PIDFILE" ] || return 1
-	_proc_pid=
-	read -r _proc_pid 2>/dev/null <"$PIDFILE"
-	case $_proc_pid in '' | *[!0-9]*) return 1 ;; esac
-	printf '%s\n' "$_proc_pid"
-}
-
-# proc_targets: prints the pids of the resource's live processes: with
-# PidFile the pid it holds; otherwise every process whose command line is
-# exactly PathName followed by Arguments, owned by UserName when set.
+# proc_targets: sets PIDS to the pids (space separated) of the resource's
+# live processes: with PidFile the pid it holds; otherwise every process
+# whose arguments are exactly PathName and the words of Arguments, run by
+# UserName when set.
 proc_targets() {
+	PIDS=
 	if [ -n "$PIDFILE" ]; then
-		_proc_pid=$(proc_pidfile_pid) || return 0
-		proc_alive "$_proc_pid" && printf '%s\n' "$_proc_pid"
+		_proc_pid=
+		read -r _proc_pid 2>/dev/null <"$PIDFILE"
+		proc_alive "$_proc_pid" && PIDS=$_proc_pid
 		return 0
 	fi
-	_proc_pat=$(proc_ere "$PATHNAME${ARGUMENTS:+ $ARGUMENTS}")
-	if [ -n "$USERNAME" ]; then
-		_proc_list=$(pgrep -u "$USERNAME" -x -f -- "$_proc_pat" 2>/dev/null)
-	else
-		_proc_list=$(pgrep -x -f -- "$_proc_pat" 2>/dev/null)
-	fi
-	for _proc_p in $_proc_list; do
-		proc_alive "$_proc_p" && printf '%s\n' "$_proc_p"
+	proc_words "$ARGUMENTS"
+	_proc_want_uid=
+	case $USERNAME in
+	'') ;;
+	root) _proc_want_uid=0 ;;
+	*) _proc_want_uid=$(id -u -- "$USERNAME" 2>/dev/null) || return 0 ;;
+	esac
+	for _proc_p in $(proc_by_argv "$PATHNAME$_proc_argv"); do
+		proc_alive "$_proc_p" || continue
+		if [ -n "$_proc_want_uid" ]; then
+			proc_uid "$_proc_p" && [ "$_proc_uid" = "$_proc_want_uid" ] || continue
+		fi
+		PIDS="${PIDS:+$PIDS }$_proc_p"
 	done
 	return 0
 }
