@@ -225,6 +225,8 @@ func TestProcessAgentBadConfig(t *testing.T) {
 			r.tuples[2] = missing
 			r.want(ep.Online, 0)
 			r.want(ep.Monitor, 100)
+			r.tuples[11] = "relative/p.pid"
+			r.want(ep.Monitor, 99)
 		})
 	}
 }

@@ -23,6 +23,13 @@ proc_get_attrs() {
 		VCSAG_LOG_MSG "E" "Attribute PathName is not set for resource %s" 2001 "$VCSAG_LOG_RESOURCE_NAME"
 		return 1
 	fi
+	case $PIDFILE in
+	'' | /*) ;;
+	*)
+		VCSAG_LOG_MSG "E" "PidFile %s is not an absolute path" 2004 "$PIDFILE"
+		return 1
+		;;
+	esac
 	return 0
 }
 
