@@ -23,6 +23,7 @@ var owned = struct {
 
 // startOwned starts cmd and registers its pid as owned.
 func startOwned(cmd *exec.Cmd) error {
+	sealInheritedFDs()
 	owned.Lock()
 	defer owned.Unlock()
 	if err := cmd.Start(); err != nil {
@@ -44,6 +45,7 @@ func disown(pid int) {
 // The returned release must be called after that Wait has returned. Code
 // outside runner that starts a child another way (go-plugin) uses it.
 func StartOwned(start func() (pid int, err error)) (release func(), err error) {
+	sealInheritedFDs()
 	owned.Lock()
 	defer owned.Unlock()
 	pid, err := start()
