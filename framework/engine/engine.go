@@ -230,23 +230,26 @@ func (e *Engine) notify(ev events.Event) {
 	if r != nil && ev.Group == "" {
 		ev.Group = groupName(r)
 	}
-	ev = e.publish(ev)
+	if r == nil || r.Group == nil {
+		ev = e.publish(ev)
+	} else {
+		ev = e.resourceEvent(r, ev)
+	}
 	if r == nil {
 		return
-	}
-	if r.Group != nil {
-		e.resourceEvent(r.Group, r, ev.Cause)
 	}
 	switch {
 	case ev.Kind == "online-failed" || ev.Kind == "offline-failed" || ev.Kind == "ep-error":
 		e.mu.Lock()
 		e.fails[r.Name] = ev.Seq
 		e.mu.Unlock()
+		e.wake() // a walk woken by the event itself may have missed the failure
 	case ev.Kind == events.KindFault || (ev.Kind == events.KindState && ev.To == StateFaulted):
 		e.mu.Lock()
 		e.fails[r.Name] = ev.Seq
 		stopped := e.stopped
 		e.mu.Unlock()
+		e.wake()
 		if !stopped {
 			go e.handleFault(r, ev)
 		}

@@ -20,6 +20,7 @@ type world struct {
 	state   map[string]string
 	calls   []string
 	failOn  map[string]bool // resources whose online faults
+	hang    map[string]bool // resources whose online or offline never completes
 	notify  map[string]func(events.Event)
 	types   map[string]string
 	updates []string
@@ -27,7 +28,7 @@ type world struct {
 }
 
 func newWorld() *world {
-	return &world{state: map[string]string{}, failOn: map[string]bool{},
+	return &world{state: map[string]string{}, failOn: map[string]bool{}, hang: map[string]bool{},
 		notify: map[string]func(events.Event){}, types: map[string]string{}, delay: 2 * time.Millisecond}
 }
 
@@ -107,8 +108,11 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 		online: func(n string) error {
 			w.record("online " + n)
 			w.mu.Lock()
-			fail := w.failOn[n]
+			fail, hang := w.failOn[n], w.hang[n]
 			w.mu.Unlock()
+			if hang {
+				return nil
+			}
 			go func() {
 				time.Sleep(w.delay)
 				if fail {
@@ -121,6 +125,12 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 		},
 		offline: func(n string) error {
 			w.record("offline " + n)
+			w.mu.Lock()
+			hang := w.hang[n]
+			w.mu.Unlock()
+			if hang {
+				return nil
+			}
 			go func() { time.Sleep(w.delay); w.set(n, StateOffline, "offline", "") }()
 			return nil
 		},

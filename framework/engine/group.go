@@ -40,11 +40,11 @@ func (e *Engine) startGroupOp(name, op string, why error, fn func(ctx context.Co
 	prevCancel, prevDone := g.cancel, g.done
 	ctx, cancel := context.WithCancelCause(context.Background())
 	g.op, g.cancel, g.done = op, cancel, res.done
+	e.bg.Add(1) // under e.mu, so that Stop, once it has set stopped, waits for it
 	e.mu.Unlock()
 	if prevCancel != nil {
 		prevCancel(why)
 	}
-	e.bg.Add(1)
 	go func() {
 		defer e.bg.Done()
 		if prevDone != nil {
@@ -131,9 +131,9 @@ func (s *stepper) waitNext(ctx context.Context, ch <-chan struct{}) error {
 	}
 }
 
-// pending checks a requested resource: an error when it failed or passed its
-// deadline, nil while it is still on its way.
-func (s *stepper) pending(r *model.Resource) (bool, error) {
+// pending checks a requested resource at time now: an error when it failed
+// or passed its deadline, nil while it is still on its way.
+func (s *stepper) pending(r *model.Resource, now time.Time) (bool, error) {
 	req, ok := s.requested[r.Name]
 	if !ok {
 		return false, nil
@@ -141,7 +141,7 @@ func (s *stepper) pending(r *model.Resource) (bool, error) {
 	if s.e.failSeq(r.Name) > req.seq {
 		return true, errorf(ErrFailed, "resource %q failed to go %s", r.Name, s.verb)
 	}
-	if !s.e.clk.Now().Before(req.deadline) {
+	if !now.Before(req.deadline) {
 		return true, errorf(ErrFailed, "resource %q did not go %s within %s", r.Name, s.verb, req.bound)
 	}
 	return true, nil
@@ -173,72 +173,37 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 // onlineResources brings the resources of set online, each once every
 // resource it requires is ONLINE, independent ones in parallel.
 func (e *Engine) onlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
-	for {
-		ch := e.changes()
-		done := true
-		for _, r := range set {
-			if !enabled(r) {
-				continue
-			}
-			st, _ := e.status(r)
-			if st.State == StateOnline {
-				continue
-			}
-			done = false
-			if st.State == StateFaulted {
-				return errorf(ErrFailed, "resource %q is faulted", r.Name)
-			}
-			if operations(r) == opsNone {
-				continue // persistent: only monitored, never commanded
-			}
-			if waiting, err := s.pending(r); err != nil || waiting {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			if e.childrenOnline(r) {
-				if err := s.command(r, cause); err != nil {
-					return err
-				}
-			}
-		}
-		if done {
-			return nil
-		}
-		if err := s.waitNext(ctx, ch); err != nil {
-			return err
-		}
-	}
+	return e.walk(ctx, &stepper{e: e, verb: "online", requested: map[string]request{}}, set, cause, e.planOnline)
 }
 
 // offlineResources takes the resources of set offline, each once every
 // resource requiring it is OFFLINE or FAULTED.
 func (e *Engine) offlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	s := &stepper{e: e, verb: "offline", requested: map[string]request{}}
+	return e.walk(ctx, &stepper{e: e, verb: "offline", requested: map[string]request{}}, set, cause, e.planOffline)
+}
+
+// planner looks at set through v and returns the resources to command now,
+// whether every resource is where the walk wants it, or why the walk fails.
+type planner func(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error)
+
+// walk runs plan over set after every event until it is done or fails. Each
+// pass reads the states the group's tally holds, which are updated before
+// the event that wakes the next pass is published, so no change is missed.
+// A pass makes no agent call, allocation or attribute resolution per
+// resource; a resource on its way costs one look-up of its last failure.
+func (e *Engine) walk(ctx context.Context, s *stepper, set []*model.Resource, cause string, plan planner) error {
+	var todo []*model.Resource
 	for {
 		ch := e.changes()
-		done := true
-		for _, r := range set {
-			if !enabled(r) || operations(r) != opsOnOff {
-				continue
-			}
-			st, _ := e.status(r)
-			if st.State != StateOnline {
-				continue
-			}
-			done = false
-			if waiting, err := s.pending(r); err != nil || waiting {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			if e.parentsOffline(r) {
-				if err := s.command(r, cause); err != nil {
-					return err
-				}
+		var done bool
+		var err error
+		todo, done, err = plan(s, e.viewOf(set), set, e.clk.Now(), todo[:0])
+		if err != nil {
+			return err
+		}
+		for _, r := range todo {
+			if err := s.command(r, cause); err != nil {
+				return err
 			}
 		}
 		if done {
@@ -250,11 +215,58 @@ func (e *Engine) offlineResources(ctx context.Context, set []*model.Resource, ca
 	}
 }
 
-// childrenOnline reports whether every enabled resource r requires is ONLINE.
-func (e *Engine) childrenOnline(r *model.Resource) bool {
-	return e.firstChildNotOnline(r) == nil
+// planOnline picks the resources that may be brought online now.
+func (e *Engine) planOnline(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error) {
+	done := true
+	for _, r := range set {
+		x := v.class(r)
+		if !x.enabled || x.state == StateOnline {
+			continue
+		}
+		done = false
+		if x.state == StateFaulted {
+			return nil, false, errorf(ErrFailed, "resource %q is faulted", r.Name)
+		}
+		if x.ops == opsNone {
+			continue // persistent: only monitored, never commanded
+		}
+		if waiting, err := s.pending(r, now); err != nil || waiting {
+			if err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		if v.childrenOnline(r) {
+			todo = append(todo, r)
+		}
+	}
+	return todo, done, nil
 }
 
+// planOffline picks the resources that may be taken offline now.
+func (e *Engine) planOffline(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error) {
+	done := true
+	for _, r := range set {
+		x := v.class(r)
+		if !x.enabled || x.ops != opsOnOff || x.state != StateOnline {
+			continue
+		}
+		done = false
+		if waiting, err := s.pending(r, now); err != nil || waiting {
+			if err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		if v.parentsOffline(r) {
+			todo = append(todo, r)
+		}
+	}
+	return todo, done, nil
+}
+
+// firstChildNotOnline returns an enabled resource r requires that is not
+// ONLINE as its agent reports it now, if any.
 func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
 	for _, c := range r.Requires {
 		if !enabled(c) {
@@ -267,11 +279,8 @@ func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
 	return nil
 }
 
-// parentsOffline reports whether no enabled resource requiring r is ONLINE.
-func (e *Engine) parentsOffline(r *model.Resource) bool {
-	return e.firstParentOnline(r) == nil
-}
-
+// firstParentOnline returns an enabled resource requiring r that is ONLINE
+// as its agent reports it now, if any.
 func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 	for _, p := range parents(r) {
 		if !enabled(p) {

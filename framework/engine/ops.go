@@ -197,7 +197,7 @@ func (e *Engine) waitResource(ctx context.Context, s *stepper, r *model.Resource
 		if st.State == StateFaulted {
 			return errorf(ErrFailed, "resource %q is faulted", r.Name)
 		}
-		if _, err := s.pending(r); err != nil {
+		if _, err := s.pending(r, e.clk.Now()); err != nil {
 			return err
 		}
 		if err := s.waitNext(ctx, ch); err != nil {

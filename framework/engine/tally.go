@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -15,27 +16,32 @@ import (
 // event's From/To fields (events of one resource may be handled out of
 // order); on every event of a resource it re-reads that resource's status
 // from the agent, under the tally's lock, and replaces the resource's
-// previous contribution with the new one. As an agent changes a state before
-// it sends the event, and reads of one group are serialised by the lock,
-// once the last event of a resource has been handled its entry holds a state
-// read after its last change: the agent's current state. Enabled and
-// Operations come from the configuration and are refreshed by Modify. Start
-// recounts every group from the agents, once the resources are added and
-// again once they are probed.
+// previous contribution with the new one, before the event is published. As
+// an agent changes a state before it sends the event, and reads of one group
+// are serialised by the lock, once the last event of a resource has been
+// handled its entry holds a state read after its last change: the agent's
+// current state. Enabled and Operations come from the configuration and are
+// refreshed by Modify. Start recounts every group from the agents, once the
+// resources are added and again once they are probed.
+//
+// Because an entry is updated before its event is published, and publishing
+// wakes every waiter, a group operation that reads the tally and then waits
+// for the next event never misses a change: the walks of group.go read their
+// states from the tallies (see view).
 //
 // Lock order: groupTally.mu, then Engine.mu or an agent's own lock; nothing
 // takes groupTally.mu while holding Engine.mu.
 
 // resClass is what a group's state needs to know of one resource.
 type resClass struct {
-	enabled    bool   // Enabled != 0: counted at all
-	persistent bool   // Operations = None: ONLINE, but never makes a group PARTIAL
-	state      string // base state as last read from the agent
+	enabled bool   // Enabled != 0: counted at all
+	ops     string // Operations: a resource with None never makes a group PARTIAL
+	state   string // base state as last read from the agent
 }
 
 // classOf returns r's configured part of its class, with state UNKNOWN.
 func classOf(r *model.Resource) resClass {
-	return resClass{enabled: enabled(r), persistent: operations(r) == opsNone, state: StateUnknown}
+	return resClass{enabled: enabled(r), ops: operations(r), state: StateUnknown}
 }
 
 // counts are the numbers of a group's enabled resources by state.
@@ -52,7 +58,7 @@ func (c *counts) add(x resClass, sign int) {
 	switch x.state {
 	case StateOnline:
 		c.on += sign
-		if !x.persistent {
+		if x.ops != opsNone {
 			c.onCmd += sign
 		}
 	case StateFaulted:
@@ -81,10 +87,53 @@ func (c counts) state() string {
 	}
 }
 
+// pack encodes x in one word, so that walks can read it without a lock.
+// An Operations or state value vigil does not know packs as none of the
+// known ones: "" or UNKNOWN, which every reader treats alike.
+func (x resClass) pack() uint32 {
+	var v uint32
+	if x.enabled {
+		v = 1
+	}
+	for i, o := range [...]string{opsOnOff, opsOnOnly, opsNone} {
+		if x.ops == o {
+			v |= uint32(i+1) << 1
+		}
+	}
+	for i, s := range [...]string{StateOnline, StateOffline, StateFaulted} {
+		if x.state == s {
+			v |= uint32(i+1) << 3
+		}
+	}
+	return v
+}
+
+// unpack decodes a word made by pack.
+func unpack(v uint32) resClass {
+	x := resClass{enabled: v&1 == 1, state: StateUnknown}
+	if o := v >> 1 & 3; o > 0 {
+		x.ops = [...]string{opsOnOff, opsOnOnly, opsNone}[o-1]
+	}
+	if s := v >> 3 & 3; s > 0 {
+		x.state = [...]string{StateOnline, StateOffline, StateFaulted}[s-1]
+	}
+	return x
+}
+
+// entry is one resource of a tally.
+type entry struct {
+	x      resClass      // under groupTally.mu
+	packed atomic.Uint32 // x.pack(), stored under groupTally.mu, loaded by walks without it
+}
+
 // groupTally holds one group's counts and the state last published for it.
 type groupTally struct {
-	mu        sync.Mutex
-	res       map[string]*resClass // by resource name; the keys never change
+	mu sync.Mutex
+	// res and parents are built by newTallies and never written again, so
+	// they are read without the lock (dependencies never change while the
+	// engine runs). parents lists, by name, the resources requiring each.
+	res       map[string]*entry
+	parents   map[string][]*model.Resource
 	c         counts
 	published string // "" before the first group-state evaluation
 }
@@ -93,11 +142,14 @@ type groupTally struct {
 func newTallies(cfg *model.Config) map[string]*groupTally {
 	out := make(map[string]*groupTally, len(cfg.Groups))
 	for name, g := range cfg.Groups {
-		t := &groupTally{res: make(map[string]*resClass, len(g.Resources))}
+		t := &groupTally{res: make(map[string]*entry, len(g.Resources)),
+			parents: make(map[string][]*model.Resource, len(g.Resources))}
 		for _, r := range g.Resources {
-			x := classOf(r)
-			t.res[r.Name] = &x
-			t.c.add(x, 1)
+			t.res[r.Name] = &entry{}
+			t.parents[r.Name] = parents(r)
+		}
+		for _, r := range g.Resources {
+			t.set(r.Name, classOf(r))
 		}
 		out[name] = t
 	}
@@ -110,8 +162,9 @@ func (t *groupTally) set(name string, x resClass) {
 	if p == nil {
 		return
 	}
-	t.c.add(*p, -1)
-	*p = x
+	t.c.add(p.x, -1)
+	p.x = x
+	p.packed.Store(x.pack())
 	t.c.add(x, 1)
 }
 
@@ -121,7 +174,7 @@ func (e *Engine) read(t *groupTally, r *model.Resource) {
 	if p == nil {
 		return
 	}
-	x := *p
+	x := p.x
 	x.state = StateUnknown
 	if x.enabled { // the state of a resource that is not counted is not needed
 		st, _ := e.status(r)
@@ -130,15 +183,22 @@ func (e *Engine) read(t *groupTally, r *model.Resource) {
 	t.set(r.Name, x)
 }
 
-// resourceEvent accounts for an event of resource r of group g and
-// publishes a group-state event when the group's state (with its FAULTED
-// flag) has changed.
-func (e *Engine) resourceEvent(g *model.Group, r *model.Resource, cause string) {
-	t := e.tallies[g.Name]
+// resourceEvent accounts for an event of resource r (of a group), publishes
+// it, then publishes a group-state event when the group's state (with its
+// FAULTED flag) has changed. It returns the event as published.
+func (e *Engine) resourceEvent(r *model.Resource, ev events.Event) events.Event {
+	t := e.tallies[r.Group.Name]
+	if t == nil {
+		return e.publish(ev)
+	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	e.read(t, r)
-	e.settle(g, t, cause)
+	t.mu.Unlock()
+	ev = e.publish(ev)
+	t.mu.Lock()
+	e.settle(r.Group, t, ev.Cause)
+	t.mu.Unlock()
+	return ev
 }
 
 // refreshResource re-reads r's configuration (Enabled, Operations) and
@@ -148,14 +208,18 @@ func (e *Engine) refreshResource(r *model.Resource, cause string) {
 		return
 	}
 	t := e.tallies[r.Group.Name]
+	if t == nil {
+		return
+	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	e.mu.Lock()
 	x := classOf(r)
 	e.mu.Unlock()
 	t.set(r.Name, x)
 	e.read(t, r)
 	e.settle(r.Group, t, cause)
+	t.mu.Unlock()
+	e.wake() // walks see the new Enabled or Operations
 }
 
 // recount rebuilds every group's counts from the configuration and the
@@ -170,13 +234,16 @@ func (e *Engine) recount(cause string) {
 			e.mu.Lock()
 			x := classOf(r)
 			e.mu.Unlock()
-			t.res[r.Name] = &x
+			p := t.res[r.Name]
+			p.x = x
+			p.packed.Store(x.pack())
 			t.c.add(x, 1)
 			e.read(t, r)
 		}
 		e.settle(g, t, cause)
 		t.mu.Unlock()
 	}
+	e.wake()
 }
 
 // settle publishes a group-state event when the counts give another state
@@ -196,4 +263,63 @@ func (e *Engine) settle(g *model.Group, t *groupTally, cause string) {
 		prev = GroupUnknown
 	}
 	e.publish(events.Event{Kind: events.KindGroupState, Group: g.Name, From: prev, To: st, Cause: cause})
+}
+
+// view is a walk's look at the tally of the group its resources belong to.
+// It reads the packed entries without the tally's lock. A resource outside
+// that group (which a validated configuration never has) is read from its
+// agent.
+type view struct {
+	e *Engine
+	g *model.Group
+	t *groupTally
+}
+
+// viewOf returns the view of the group of set's resources.
+func (e *Engine) viewOf(set []*model.Resource) view {
+	v := view{e: e}
+	if len(set) > 0 && set[0].Group != nil {
+		v.g, v.t = set[0].Group, e.tallies[set[0].Group.Name]
+	}
+	return v
+}
+
+// class returns r's class: its configuration and its state as last read.
+func (v view) class(r *model.Resource) resClass {
+	if v.t != nil && r.Group == v.g {
+		if p := v.t.res[r.Name]; p != nil {
+			return unpack(p.packed.Load())
+		}
+	}
+	x := classOf(r)
+	st, _ := v.e.status(r)
+	x.state = st.State
+	return x
+}
+
+// childrenOnline reports whether every enabled resource r requires is ONLINE.
+func (v view) childrenOnline(r *model.Resource) bool {
+	for _, c := range r.Requires {
+		if x := v.class(c); x.enabled && x.state != StateOnline {
+			return false
+		}
+	}
+	return true
+}
+
+// parentsOffline reports whether no enabled resource requiring r is ONLINE.
+func (v view) parentsOffline(r *model.Resource) bool {
+	ps, ok := []*model.Resource(nil), false
+	if v.t != nil && r.Group == v.g {
+		ps, ok = v.t.parents[r.Name]
+	}
+	if !ok {
+		ps = parents(r)
+	}
+	for _, p := range ps {
+		if x := v.class(p); x.enabled && x.state == StateOnline {
+			return false
+		}
+	}
+	return true
 }

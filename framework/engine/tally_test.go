@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -11,12 +12,13 @@ import (
 )
 
 func TestCountsState(t *testing.T) {
-	on := resClass{enabled: true, state: StateOnline}
-	off := resClass{enabled: true, state: StateOffline}
-	unknown := resClass{enabled: true, state: StateUnknown}
-	faulted := resClass{enabled: true, state: StateFaulted}
-	persistentOn := resClass{enabled: true, persistent: true, state: StateOnline}
-	disabledOff := resClass{state: StateOffline}
+	on := resClass{enabled: true, ops: opsOnOff, state: StateOnline}
+	off := resClass{enabled: true, ops: opsOnOff, state: StateOffline}
+	onOnly := resClass{enabled: true, ops: opsOnOnly, state: StateOnline}
+	unknown := resClass{enabled: true, ops: opsOnOff, state: StateUnknown}
+	faulted := resClass{enabled: true, ops: opsOnOff, state: StateFaulted}
+	persistentOn := resClass{enabled: true, ops: opsNone, state: StateOnline}
+	disabledOff := resClass{ops: opsOnOff, state: StateOffline}
 	tests := []struct {
 		name string
 		res  []resClass
@@ -31,6 +33,7 @@ func TestCountsState(t *testing.T) {
 		{"one online one unknown", []resClass{on, unknown}, GroupPartial},
 		{"persistent online alone", []resClass{persistentOn, off}, GroupOffline},
 		{"persistent online only", []resClass{persistentOn}, GroupOnline},
+		{"OnOnly online and offline", []resClass{onOnly, off}, GroupPartial},
 		{"faulted and offline", []resClass{faulted, off}, GroupOffline},
 		{"faulted and online", []resClass{faulted, on}, GroupPartial},
 	}
@@ -50,6 +53,28 @@ func TestCountsState(t *testing.T) {
 				t.Fatalf("counts after removing everything = %+v", c)
 			}
 		})
+	}
+}
+
+func TestPack(t *testing.T) {
+	for _, enabled := range []bool{false, true} {
+		for _, ops := range []string{opsOnOff, opsOnOnly, opsNone, "Bogus"} {
+			for _, st := range []string{StateOnline, StateOffline, StateFaulted, StateUnknown, "", "WEIRD"} {
+				x := resClass{enabled: enabled, ops: ops, state: st}
+				t.Run(fmt.Sprintf("%v/%s/%s", enabled, ops, st), func(t *testing.T) {
+					want := x
+					if ops == "Bogus" {
+						want.ops = "" // neither None nor OnOff, as Bogus
+					}
+					if st != StateOnline && st != StateOffline && st != StateFaulted {
+						want.state = StateUnknown
+					}
+					if got := unpack(x.pack()); got != want {
+						t.Fatalf("unpack(pack(%+v)) = %+v, want %+v", x, got, want)
+					}
+				})
+			}
+		}
 	}
 }
 
@@ -177,4 +202,67 @@ func (e *Engine) groupStateNow(g string) string {
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
 	return tl.published
+}
+
+// TestWalkSeesModify: a group operation waiting on a resource that will
+// never get there finishes once that resource is disabled, whether or not
+// that changes the group's state.
+func TestWalkSeesModify(t *testing.T) {
+	tests := []struct {
+		name  string
+		start string // state of every resource before the operation
+		verb  string
+		onOn  bool // add r0003, OnOnly and ONLINE: the group stays PARTIAL
+	}{
+		{"online", StateOffline, "online", false},
+		{"offline", StateOnline, "offline", false},
+		{"offline, group state unchanged", StateOnline, "offline", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld()
+			w.hang["r0001"] = true
+			cfg := independent(3)
+			if tc.onOn {
+				cfg = independent(4)
+				cfg.Resources["r0003"].Values["Operations"] = model.ScalarValue(opsOnOnly)
+			}
+			e := start(t, cfg, w, nil)
+			for _, n := range cfg.ResourceNames() {
+				w.set(n, tc.start, "probe", "")
+			}
+			if tc.onOn {
+				w.set("r0003", StateOnline, "probe", "")
+			}
+			op := e.OnlineGroup
+			if tc.verb == "offline" {
+				op = e.OfflineGroup
+			}
+			if err := op(context.Background(), "g", false); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "the others done", func() bool {
+				return w.index(tc.verb+" r0001") >= 0 && w.index(tc.verb+" r0000") >= 0 &&
+					w.index(tc.verb+" r0002") >= 0 && e.groupStateNow("g") == GroupPartial
+			})
+			if op, _ := groupOp(e, "g"); op != tc.verb {
+				t.Fatalf("operation = %q while a resource is still on its way, want %q", op, tc.verb)
+			}
+			if err := e.Modify("r0001", "Enabled", []string{"0"}); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "operation done", func() bool { op, _ := groupOp(e, "g"); return op == "" })
+			if _, err := groupOp(e, "g"); err != nil {
+				t.Fatalf("operation failed: %v", err)
+			}
+			checkTally(t, e, "g")
+		})
+	}
+}
+
+// groupOp returns the operation group g runs and the error of its last one.
+func groupOp(e *Engine, g string) (string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.groups[g].op, e.groups[g].err
 }
