@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -146,7 +148,17 @@ func newTallies(cfg *model.Config) map[string]*groupTally {
 			parents: make(map[string][]*model.Resource, len(g.Resources))}
 		for _, r := range g.Resources {
 			t.res[r.Name] = &entry{}
-			t.parents[r.Name] = parents(r)
+			t.parents[r.Name] = nil // present, so that walks never fall back to parents()
+		}
+		for _, p := range g.Resources {
+			for _, c := range p.Requires {
+				if ps, ok := t.parents[c.Name]; ok && c.Group == g && !slices.Contains(ps, p) {
+					t.parents[c.Name] = append(ps, p)
+				}
+			}
+		}
+		for _, ps := range t.parents {
+			sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
 		}
 		for _, r := range g.Resources {
 			t.set(r.Name, classOf(r))

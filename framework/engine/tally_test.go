@@ -266,3 +266,37 @@ func groupOp(e *Engine, g string) (string, error) {
 	defer e.mu.Unlock()
 	return e.groups[g].op, e.groups[g].err
 }
+
+// TestTallyParents: the parents a tally computes once are those parents()
+// finds, for every resource, in the same order.
+func TestTallyParents(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  *model.Config
+	}{
+		{"tree", tree().cfg},
+		{"chain", wideGroup(20, true)},
+		{"diamond, required twice", newBuilder().group("g", nil, "top", "left", "right", "base").
+			requires("top", "left", "right", "left").requires("left", "base").requires("right", "base").cfg},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tl := newTallies(tc.cfg)["g"]
+			for _, r := range tc.cfg.Groups["g"].Resources {
+				got, ok := tl.parents[r.Name]
+				if !ok {
+					t.Fatalf("no parents entry for %s", r.Name)
+				}
+				want := parents(r)
+				if len(got) != len(want) {
+					t.Fatalf("parents of %s = %d, want %d", r.Name, len(got), len(want))
+				}
+				for i := range got {
+					if got[i] != want[i] {
+						t.Fatalf("parents of %s[%d] = %s, want %s", r.Name, i, got[i].Name, want[i].Name)
+					}
+				}
+			}
+		})
+	}
+}
