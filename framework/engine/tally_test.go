@@ -212,11 +212,12 @@ func TestWalkSeesModify(t *testing.T) {
 		name  string
 		start string // state of every resource before the operation
 		verb  string
-		onOn  bool // add r0003, OnOnly and ONLINE: the group stays PARTIAL
+		onOn  bool   // add r0003, OnOnly and ONLINE: the group stays PARTIAL
+		want  string // group state at the end
 	}{
-		{"online", StateOffline, "online", false},
-		{"offline", StateOnline, "offline", false},
-		{"offline, group state unchanged", StateOnline, "offline", true},
+		{"online", StateOffline, "online", false, GroupOnline},
+		{"offline", StateOnline, "offline", false, GroupOffline},
+		{"offline, group state unchanged", StateOnline, "offline", true, GroupPartial},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -255,6 +256,8 @@ func TestWalkSeesModify(t *testing.T) {
 			if _, err := groupOp(e, "g"); err != nil {
 				t.Fatalf("operation failed: %v", err)
 			}
+			// The walk may end while the last event's group-state check runs.
+			waitFor(t, "group "+tc.want, func() bool { return e.groupStateNow("g") == tc.want })
 			checkTally(t, e, "g")
 		})
 	}
