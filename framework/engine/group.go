@@ -173,38 +173,43 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 // onlineResources brings the resources of set online, each once every
 // resource it requires is ONLINE, independent ones in parallel.
 func (e *Engine) onlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	return e.walk(ctx, &stepper{e: e, verb: "online", requested: map[string]request{}}, set, cause, e.planOnline)
+	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
+	return e.walk(ctx, s, e.nodes(set, true), cause, e.planOnline)
 }
 
 // offlineResources takes the resources of set offline, each once every
 // resource requiring it is OFFLINE or FAULTED.
 func (e *Engine) offlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	return e.walk(ctx, &stepper{e: e, verb: "offline", requested: map[string]request{}}, set, cause, e.planOffline)
+	s := &stepper{e: e, verb: "offline", requested: map[string]request{}}
+	return e.walk(ctx, s, e.nodes(set, false), cause, e.planOffline)
 }
 
-// planner looks at set through v and returns the resources to command now,
-// whether every resource is where the walk wants it, or why the walk fails.
-type planner func(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error)
+// planner returns the indexes in ns of the resources to command now (after
+// todo's), whether every resource is where the walk wants it, or why the
+// walk fails.
+type planner func(s *stepper, ns []node, now time.Time, todo []int) ([]int, bool, error)
 
-// walk runs plan over set after every event until it is done or fails. Each
+// walk runs plan over ns after every event until it is done or fails. Each
 // pass reads the states the group's tally holds, which are updated before
 // the event that wakes the next pass is published, so no change is missed.
-// A pass makes no agent call, allocation or attribute resolution per
-// resource; a resource on its way costs one look-up of its last failure.
-func (e *Engine) walk(ctx context.Context, s *stepper, set []*model.Resource, cause string, plan planner) error {
-	var todo []*model.Resource
+// A pass makes no map look-up, agent call, allocation or attribute
+// resolution per resource; a resource on its way costs one look-up of its
+// request and last failure.
+func (e *Engine) walk(ctx context.Context, s *stepper, ns []node, cause string, plan planner) error {
+	var todo []int
 	for {
 		ch := e.changes()
 		var done bool
 		var err error
-		todo, done, err = plan(s, e.viewOf(set), set, e.clk.Now(), todo[:0])
+		todo, done, err = plan(s, ns, e.clk.Now(), todo[:0])
 		if err != nil {
 			return err
 		}
-		for _, r := range todo {
-			if err := s.command(r, cause); err != nil {
+		for _, i := range todo {
+			if err := s.command(ns[i].r, cause); err != nil {
 				return err
 			}
+			ns[i].asked = true
 		}
 		if done {
 			return nil
@@ -215,51 +220,62 @@ func (e *Engine) walk(ctx context.Context, s *stepper, set []*model.Resource, ca
 	}
 }
 
+// waiting reports whether n was commanded and is still on its way, or why
+// it failed.
+func (s *stepper) waiting(n *node, now time.Time) (bool, error) {
+	if !n.asked {
+		return false, nil
+	}
+	return s.pending(n.r, now)
+}
+
 // planOnline picks the resources that may be brought online now.
-func (e *Engine) planOnline(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error) {
+func (e *Engine) planOnline(s *stepper, ns []node, now time.Time, todo []int) ([]int, bool, error) {
 	done := true
-	for _, r := range set {
-		x := v.class(r)
+	for i := range ns {
+		n := &ns[i]
+		x := e.class(n.r, n.x)
 		if !x.enabled || x.state == StateOnline {
 			continue
 		}
 		done = false
 		if x.state == StateFaulted {
-			return nil, false, errorf(ErrFailed, "resource %q is faulted", r.Name)
+			return nil, false, errorf(ErrFailed, "resource %q is faulted", n.r.Name)
 		}
 		if x.ops == opsNone {
 			continue // persistent: only monitored, never commanded
 		}
-		if waiting, err := s.pending(r, now); err != nil || waiting {
+		if waiting, err := s.waiting(n, now); err != nil || waiting {
 			if err != nil {
 				return nil, false, err
 			}
 			continue
 		}
-		if v.childrenOnline(r) {
-			todo = append(todo, r)
+		if on, all := e.depsOnline(n); on == all {
+			todo = append(todo, i)
 		}
 	}
 	return todo, done, nil
 }
 
 // planOffline picks the resources that may be taken offline now.
-func (e *Engine) planOffline(s *stepper, v view, set []*model.Resource, now time.Time, todo []*model.Resource) ([]*model.Resource, bool, error) {
+func (e *Engine) planOffline(s *stepper, ns []node, now time.Time, todo []int) ([]int, bool, error) {
 	done := true
-	for _, r := range set {
-		x := v.class(r)
+	for i := range ns {
+		n := &ns[i]
+		x := e.class(n.r, n.x)
 		if !x.enabled || x.ops != opsOnOff || x.state != StateOnline {
 			continue
 		}
 		done = false
-		if waiting, err := s.pending(r, now); err != nil || waiting {
+		if waiting, err := s.waiting(n, now); err != nil || waiting {
 			if err != nil {
 				return nil, false, err
 			}
 			continue
 		}
-		if v.parentsOffline(r) {
-			todo = append(todo, r)
+		if on, _ := e.depsOnline(n); on == 0 {
+			todo = append(todo, i)
 		}
 	}
 	return todo, done, nil

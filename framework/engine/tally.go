@@ -29,7 +29,7 @@ import (
 // Because an entry is updated before its event is published, and publishing
 // wakes every waiter, a group operation that reads the tally and then waits
 // for the next event never misses a change: the walks of group.go read their
-// states from the tallies (see view).
+// states from the tallies (see node).
 //
 // Lock order: groupTally.mu, then Engine.mu or an agent's own lock; nothing
 // takes groupTally.mu while holding Engine.mu.
@@ -277,61 +277,78 @@ func (e *Engine) settle(g *model.Group, t *groupTally, cause string) {
 	e.publish(events.Event{Kind: events.KindGroupState, Group: g.Name, From: prev, To: st, Cause: cause})
 }
 
-// view is a walk's look at the tally of the group its resources belong to.
-// It reads the packed entries without the tally's lock. A resource outside
-// that group (which a validated configuration never has) is read from its
-// agent.
-type view struct {
-	e *Engine
-	g *model.Group
-	t *groupTally
+// node is one resource of a walk with its tally entry and the resources it
+// waits for (those it requires when going online, those requiring it when
+// going offline) with theirs, looked up once per walk. A nil entry (a
+// resource outside the group's tally, which a validated configuration never
+// has) is read from its agent.
+type node struct {
+	r     *model.Resource
+	x     *entry
+	deps  []*model.Resource
+	depx  []*entry // aligned with deps
+	asked bool     // commanded by this walk
 }
 
-// viewOf returns the view of the group of set's resources.
-func (e *Engine) viewOf(set []*model.Resource) view {
-	v := view{e: e}
+// nodes looks up the resources of set, all of one group, in its tally; up
+// says whether the walk goes online (waits for children) or offline (for
+// parents).
+func (e *Engine) nodes(set []*model.Resource, up bool) []node {
+	var g *model.Group
+	var t *groupTally
 	if len(set) > 0 && set[0].Group != nil {
-		v.g, v.t = set[0].Group, e.tallies[set[0].Group.Name]
+		g, t = set[0].Group, e.tallies[set[0].Group.Name]
 	}
-	return v
+	lookup := func(r *model.Resource) *entry {
+		if t == nil || r.Group != g {
+			return nil
+		}
+		return t.res[r.Name]
+	}
+	out := make([]node, len(set))
+	for i, r := range set {
+		n := node{r: r, x: lookup(r), deps: r.Requires}
+		if !up {
+			ps, ok := []*model.Resource(nil), false
+			if t != nil && r.Group == g {
+				ps, ok = t.parents[r.Name]
+			}
+			if !ok {
+				ps = parents(r)
+			}
+			n.deps = ps
+		}
+		n.depx = make([]*entry, len(n.deps))
+		for j, d := range n.deps {
+			n.depx[j] = lookup(d)
+		}
+		out[i] = n
+	}
+	return out
 }
 
-// class returns r's class: its configuration and its state as last read.
-func (v view) class(r *model.Resource) resClass {
-	if v.t != nil && r.Group == v.g {
-		if p := v.t.res[r.Name]; p != nil {
-			return unpack(p.packed.Load())
-		}
+// class returns r's class as its tally entry x holds it (configuration and
+// state as last read) or, without an entry, as its agent reports it now.
+func (e *Engine) class(r *model.Resource, x *entry) resClass {
+	if x != nil {
+		return unpack(x.packed.Load())
 	}
-	x := classOf(r)
-	st, _ := v.e.status(r)
-	x.state = st.State
-	return x
+	c := classOf(r)
+	st, _ := e.status(r)
+	c.state = st.State
+	return c
 }
 
-// childrenOnline reports whether every enabled resource r requires is ONLINE.
-func (v view) childrenOnline(r *model.Resource) bool {
-	for _, c := range r.Requires {
-		if x := v.class(c); x.enabled && x.state != StateOnline {
-			return false
+// depsOnline counts the enabled resources n waits for that are ONLINE, and
+// those that are enabled.
+func (e *Engine) depsOnline(n *node) (online, all int) {
+	for j, d := range n.deps {
+		if x := e.class(d, n.depx[j]); x.enabled {
+			all++
+			if x.state == StateOnline {
+				online++
+			}
 		}
 	}
-	return true
-}
-
-// parentsOffline reports whether no enabled resource requiring r is ONLINE.
-func (v view) parentsOffline(r *model.Resource) bool {
-	ps, ok := []*model.Resource(nil), false
-	if v.t != nil && r.Group == v.g {
-		ps, ok = v.t.parents[r.Name]
-	}
-	if !ok {
-		ps = parents(r)
-	}
-	for _, p := range ps {
-		if x := v.class(p); x.enabled && x.state == StateOnline {
-			return false
-		}
-	}
-	return true
+	return online, all
 }
