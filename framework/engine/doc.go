@@ -29,4 +29,10 @@
 // Inside a group, a resource goes online once every resource it requires is
 // ONLINE (independent resources in parallel), and goes offline once every
 // resource that requires it is OFFLINE or FAULTED.
+//
+// Each group keeps a tally of its resources by state (tally.go), updated
+// from the one resource an agent event concerns, re-read from its agent
+// before the event is published: group-state events and the steps of
+// group operations cost the same whatever the size of the group. Views and
+// the checks of administrative requests still ask the agents directly.
 package engine
