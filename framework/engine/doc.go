@@ -32,7 +32,8 @@
 //
 // Each group keeps a tally of its resources by state (tally.go), updated
 // from the one resource an agent event concerns, re-read from its agent
-// before the event is published: group-state events and the steps of
-// group operations cost the same whatever the size of the group. Views and
-// the checks of administrative requests still ask the agents directly.
+// before the event is published: an event costs the same whatever the size
+// of its group, and each step of a group operation reads the tally instead
+// of asking every agent. Views and the checks of administrative requests
+// still ask the agents directly.
 package engine
