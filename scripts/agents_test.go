@@ -64,26 +64,3 @@ func TestSampleAgents(t *testing.T) {
 		})
 	}
 }
-
-// copyAgent copies an agent directory, replacing #!/bin/sh by #!sh.
-func copyAgent(t *testing.T, src, sh string) string {
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil || fi.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, strings.TrimPrefix(p, src))
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, []byte(strings.Replace(string(b), "#!/bin/sh", "#!"+sh, 1)), fi.Mode())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}

@@ -100,6 +100,6 @@ func benchHome(b *testing.B) string {
 // benchAgent returns the bundled agent typ with its #! lines switched to sh.
 func benchAgent(b *testing.B, typ, sh string) (*runner.Script, error) {
 	home := benchHome(b)
-	dir := copyAgentTB(b, filepath.Join(home, "bin", typ), sh)
+	dir := copyAgent(b, filepath.Join(home, "bin", typ), sh)
 	return runner.NewScript(runner.ScriptOptions{TypeName: typ, AgentDir: dir, VCSHome: home})
 }

@@ -30,7 +30,7 @@ func agentUnder(t *testing.T, typ, sh string) *runner.Script {
 	if err := scripts.Materialise(home); err != nil {
 		t.Fatal(err)
 	}
-	dir := copyAgentTB(t, filepath.Join(home, "bin", typ), sh)
+	dir := copyAgent(t, filepath.Join(home, "bin", typ), sh)
 	s, err := runner.NewScript(runner.ScriptOptions{TypeName: typ, AgentDir: dir, VCSHome: home})
 	if err != nil {
 		t.Fatal(err)
@@ -171,8 +171,8 @@ func writeExec(t *testing.T, path, body string) {
 	}
 }
 
-// copyAgentTB copies an agent directory, replacing #!/bin/sh by #!sh.
-func copyAgentTB(tb testing.TB, src, sh string) string {
+// copyAgent copies an agent directory, replacing #!/bin/sh by #!sh.
+func copyAgent(tb testing.TB, src, sh string) string {
 	tb.Helper()
 	dst := tb.TempDir()
 	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
