@@ -7,6 +7,7 @@ run() { echo "==> go test $*"; $GO test -run '^$' -count 1 "$@" | grep -E '^(Ben
 run ./framework/config -bench Check10k -benchtime 5x
 run ./framework/runner -bench Overhead -benchtime 500x
 run ./framework/agent -bench MonitorScheduling -benchtime 1x
+run ./framework/agent -bench OnlineScaling -benchtime 1x
 run ./framework/engine -bench GroupOnline -benchtime 3x
 run ./framework/engine -bench ResourceEvent -benchtime 20000x
 run ./framework/api -bench StateRoundTrip -benchtime 2000x
