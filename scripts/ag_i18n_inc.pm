@@ -25,6 +25,12 @@ our $VCSAG_LOG_AGENT_NAME          = $ENV{VCSAG_AGENT_DIR} // ($0 =~ m{^(.*)/[^/
 our $entry_point                   = $ENV{VCSAG_ENTRY_POINT} // ($0 =~ m{([^/]+)$} ? $1 : $0);
 our ($VCSAG_MONITOR_LEVEL_ONE, $VCSAG_MONITOR_LEVEL_TWO) = (1, 0);
 
+# $ag_i18n_inc::HADECRYPT is the command agents run as `$HADECRYPT $value`
+# to decrypt a password attribute. vigil keeps attribute values as written
+# in main.cf (it has no encryption of its own), so the command prints its
+# argument back unchanged.
+our $HADECRYPT = "printf '%s\\n'";
+
 our @EXPORT = qw(
   $VCSAG_SUCCESS $VCSAG_FAILURE $VCSAG_RES_ONLINE $VCSAG_RES_OFFLINE $VCSAG_RES_UNKNOWN
   $VCSAG_RES_INTENTIONAL_OFFLINE $VCSAG_EP_DONE $VCSAG_EP_FAILED $VCSAG_LOG_CATEGORY
@@ -53,6 +59,7 @@ sub VCSAG_SET_ENVS {
 # Same semantics as the shell function.
 sub VCSAG_GET_ATTR_VALUE {
     my ($name, @a) = @_;
+    splice(@a, -1, 1, @{ $a[-1] }) if @a && ref $a[-1] eq 'ARRAY';    # ..., \@ARGV)
     return ($VCSAG_FAILURE, '') unless defined $name;
     my ($idx, $cnt) = (undef, 1);
     if (@a && _isint($a[0])) {
@@ -140,13 +147,17 @@ sub VCSAG_LOGDBG_MSG {
     return $VCSAG_SUCCESS;
 }
 
-# VCSAG_SQUEEZE_SPACES($s): returns $s with blanks trimmed and squeezed.
+# VCSAG_SQUEEZE_SPACES(@s): each string with leading and trailing blanks
+# removed and inner runs of blanks squeezed to one space. In list context one
+# result per argument; in scalar context the first.
 sub VCSAG_SQUEEZE_SPACES {
-    my ($s) = @_;
-    $s //= '';
-    $s =~ s/\A\s+|\s+\z//g;
-    $s =~ s/\s+/ /g;
-    return $s;
+    my @out = map {
+        my $s = $_ // '';
+        $s =~ s/\A\s+|\s+\z//g;
+        $s =~ s/\s+/ /g;
+        $s;
+    } (@_ ? @_ : (''));
+    return wantarray ? @out : $out[0];
 }
 
 # ($ret, $one, $two) = VCSAG_GET_MONITOR_LEVEL()

@@ -28,7 +28,7 @@ _vcsag_nl='
 
 # VCSAG_SET_ENVS <res_name> [<category_id>]
 VCSAG_SET_ENVS() {
-	VCSAG_LOG_RESOURCE_NAME=$1
+	VCSAG_LOG_RESOURCE_NAME=${1:-}
 	if [ -n "${2:-}" ]; then VCSAG_LOG_CATEGORY=$2; fi
 	export VCSAG_LOG_CATEGORY VCSAG_LOG_AGENT_NAME VCSAG_LOG_SCRIPT_NAME VCSAG_LOG_RESOURCE_NAME
 	return $VCSAG_SUCCESS
@@ -209,15 +209,18 @@ VCSAG_LOGDBG_MSG() {
 	return $VCSAG_SUCCESS
 }
 
-# VCSAG_SQUEEZE_SPACES <string>: prints the string with leading and trailing
-# blanks removed and inner runs of blanks squeezed to one space.
+# VCSAG_SQUEEZE_SPACES <string...>: prints its arguments joined by a space,
+# with leading and trailing blanks (space, tab, newline) removed and inner
+# runs of blanks squeezed to one space. An unquoted value split into several
+# arguments gives the same result as the quoted value.
 VCSAG_SQUEEZE_SPACES() {
 	(
 		set -f
 		IFS=' 	
 '
-		# shellcheck disable=SC2086
-		set -- $1
+		# shellcheck disable=SC2048,SC2086
+		set -- $*
+		IFS=' '
 		printf '%s\n' "$*"
 	)
 }

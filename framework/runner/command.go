@@ -122,9 +122,15 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		return cmd, err
 	}
 	cmd, err := start(path, args)
-	if err != nil && errors.Is(err, syscall.ENOEXEC) {
-		// No #! line: run it with /bin/sh, as a shell would.
-		cmd, err = start("/bin/sh", append([]string{path}, args...))
+	if err != nil && (errors.Is(err, syscall.ENOEXEC) || errors.Is(err, syscall.ENOENT)) {
+		// A Perl entry point naming the VCS Perl this host lacks runs under
+		// the system Perl (perlcompat.go).
+		if perl, pre, ok := perlCommand(path, !errors.Is(err, syscall.ENOEXEC), o.Dir, o.Env); ok {
+			cmd, err = start(perl, append(append(pre, path), args...))
+		} else if errors.Is(err, syscall.ENOEXEC) {
+			// No #! line: run it with /bin/sh, as a shell would.
+			cmd, err = start("/bin/sh", append([]string{path}, args...))
+		}
 	}
 	outW.Close()
 	logW.Close()

@@ -52,6 +52,11 @@
 // Run returns at the deadline and Drain waits until the kill has finished.
 // Daemon shutdown and tests call Drain.
 //
+// A program without a #! line is run by /bin/sh. A Perl entry point that
+// names the VCS Perl (/opt/VRTSperl/bin/perl) on its #! line or in the
+// `eval 'exec ... perl ...' if 0;` idiom runs under the system perl when the
+// host has no VCS Perl (perlcompat.go).
+//
 // Start runs a long-running child (imf_getnotification) with the same
 // guarantees and streams its output lines (Options.Lines).
 //

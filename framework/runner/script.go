@@ -54,6 +54,13 @@ func NewScript(o ScriptOptions) (*Script, error) {
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
 	}
+	// Entry points run in the agent directory: relative paths (a relative
+	// --config or --vcs-home) would no longer name the same files there.
+	for _, p := range []*string{&o.AgentDir, &o.VCSHome} {
+		if abs, err := filepath.Abs(*p); err == nil && *p != "" {
+			*p = abs
+		}
+	}
 	st, err := os.Stat(o.AgentDir)
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("type %q: agent directory %q: %w", o.TypeName, o.AgentDir, ErrNoAgentDir)
