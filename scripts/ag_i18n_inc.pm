@@ -104,13 +104,18 @@ sub _format {
     return $out;
 }
 
+# The handle on fd 3 is opened once and kept: a handle opened with &= closes
+# its descriptor when it goes away, which would lose every later record.
+my $logfh;
+
 sub _emit {
     my ($rec) = @_;
     return 0 unless ($ENV{VCSAG_LOG_FD} // '') eq '3';
-    open(my $fh, '>>&=', 3) or return 0;
-    $fh->autoflush(1);
-    print {$fh} "$rec\n";
-    return 1;
+    if (!$logfh) {
+        open($logfh, '>>&=', 3) or return 0;
+        $logfh->autoflush(1);
+    }
+    return print({$logfh} "$rec\n") ? 1 : 0;
 }
 
 sub _stderr_line {

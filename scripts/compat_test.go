@@ -161,7 +161,7 @@ func TestCompatStrictShell(t *testing.T) {
 			}
 			runSteps(t, s, logs, []compatStep{
 				{name: "online", ep: ep.Monitor, args: []string{"Path", "1", raw}, env: []string{"VCSAG_LOGDBG=DBG_4"},
-					code: 110, logs: []string{want, "DBG_4:debug x"}},
+					code: 110, logs: []string{want, "DBG_4:debug x", "140:3 files found", "DBG_4:n=5"}},
 			})
 		})
 	}
@@ -191,7 +191,8 @@ func TestCompatPerl(t *testing.T) {
 		t.Fatal(err)
 	}
 	runSteps(t, s, logs, []compatStep{
-		{name: "monitor online", ep: ep.Monitor, args: []string{"Path", "1", raw}, code: 110, empty: true},
+		{name: "monitor online", ep: ep.Monitor, args: []string{"Path", "1", raw}, env: []string{"VCSAG_LOGDBG=DBG_2"},
+			code: 110, empty: true, logs: []string{"11:got x", "DBG_2:dbg y"}},
 	})
 	if strings.Contains(fmt.Sprint(logLines(logs)), "Use of uninitialized") {
 		t.Error("warnings logged")
