@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -24,28 +22,15 @@ func TestCheckCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			root := newRoot()
-			root.SetArgs(tc.args)
-			root.SetOut(&stdout)
-			root.SetErr(&stderr)
-			err := root.Execute()
-			code := 0
-			if err != nil {
-				code = 1
-				var ee *exitError
-				if errors.As(err, &ee) {
-					code = ee.code
-				}
-			}
+			stdout, stderr, code, err := runVigil(tc.args...)
 			if code != tc.wantCode {
 				t.Errorf("exit code %d, want %d (err %v)", code, tc.wantCode, err)
 			}
-			if !strings.Contains(stdout.String(), tc.wantStdout) || tc.wantStdout == "" && stdout.Len() > 0 {
-				t.Errorf("stdout %q, want it to contain %q", stdout.String(), tc.wantStdout)
+			if !strings.Contains(stdout, tc.wantStdout) || tc.wantStdout == "" && stdout != "" {
+				t.Errorf("stdout %q, want it to contain %q", stdout, tc.wantStdout)
 			}
-			if stderr.String() != tc.wantStderr {
-				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), tc.wantStderr)
+			if stderr != tc.wantStderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, tc.wantStderr)
 			}
 		})
 	}

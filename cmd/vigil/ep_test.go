@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,28 +41,15 @@ FileOnOff f1 ( PathName = "` + file + `" )
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			root := newRoot()
-			root.SetArgs(append([]string{"ep", "--config", cfgDir, "--state-dir", state}, tc.args...))
-			root.SetOut(&stdout)
-			root.SetErr(&stderr)
-			err := root.Execute()
-			code := 0
-			if err != nil {
-				code = 1
-				var ee *exitError
-				if errors.As(err, &ee) {
-					code = ee.code
-				}
-			}
+			stdout, _, code, err := runVigil(append([]string{"ep", "--config", cfgDir, "--state-dir", state}, tc.args...)...)
 			if code != tc.wantCode {
-				t.Fatalf("exit code %d, want %d (err %v)\n%s", code, tc.wantCode, err, stdout.String())
+				t.Fatalf("exit code %d, want %d (err %v)\n%s", code, tc.wantCode, err, stdout)
 			}
-			out := stdout.String()
+			out := stdout
 			for _, w := range tc.want {
 				i := strings.Index(out, w)
 				if i < 0 {
-					t.Fatalf("stdout lacks %q:\n%s", w, stdout.String())
+					t.Fatalf("stdout lacks %q:\n%s", w, stdout)
 				}
 				out = out[i+len(w):]
 			}
