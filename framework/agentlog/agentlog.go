@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-	"gopkg.in/natefinch/lumberjack.v2"
 )
 
 // Field names the VCS encoder understands.
@@ -43,8 +41,8 @@ const (
 type Options struct {
 	Dir        string // log directory
 	Format     string // FormatVCS (default) or FormatJSON
-	MaxSizeMB  int    // rotate when a file exceeds this (0 = 32)
-	MaxBackups int    // rotated files kept (0 = 5)
+	MaxSizeMB  int    // rotate when a file would exceed this (0 = 32)
+	MaxBackups int    // rotated files kept, _B.log onwards (0 = 5, at most 25)
 	// Level is the lowest level written (default debug: debug records
 	// arriving here were already gated by LogDbg).
 	Level zapcore.LevelEnabler
@@ -77,12 +75,16 @@ func Open(o Options, name, defCat string) (*zap.Logger, io.Closer, error) {
 	if o.MaxBackups <= 0 {
 		o.MaxBackups = 5
 	}
-	lj := &lumberjack.Logger{Filename: filepath.Join(o.Dir, name), MaxSize: o.MaxSizeMB, MaxBackups: o.MaxBackups}
-	core, err := NewCore(zapcore.AddSync(lj), o.Format, o.Level, defCat)
+	lf, err := openLetterFile(o.Dir, name, int64(o.MaxSizeMB)<<20, o.MaxBackups)
 	if err != nil {
 		return nil, nil, err
 	}
-	return zap.New(core), lj, nil
+	core, err := NewCore(lf, o.Format, o.Level, defCat)
+	if err != nil {
+		lf.Close()
+		return nil, nil, err
+	}
+	return zap.New(core), lf, nil
 }
 
 // NewCore returns a zap core writing to w in the given format.

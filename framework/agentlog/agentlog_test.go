@@ -77,7 +77,7 @@ func TestFilesAndJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil || m["msg"] != "engine up" || m["msgid"] != "10136" {
 		t.Errorf("engine_A.log json: %q (%v)", b, err)
 	}
-	if _, _, err := agentlog.Open(agentlog.Options{Dir: dir, Format: "xml"}, "x", "1"); err == nil {
+	if _, _, err := agentlog.Open(agentlog.Options{Dir: dir, Format: "xml"}, "x_A.log", "1"); err == nil {
 		t.Error("unknown format accepted")
 	}
 }

@@ -3,8 +3,9 @@
 //
 //	YYYY/MM/DD HH:MM:SS VCS <SEV> V-16-<cat>-<msgid> <Type>:<Res>:<EP>:<text>
 //
-// or, with Format "json", zap's JSON. Files rotate by size (lumberjack): the
-// current file keeps its VCS name, older ones get a timestamp suffix.
+// or, with Format "json", zap's JSON. Files rotate by size and by letter, as
+// VCS's do: the current file is always <name>_A.log, the one before it
+// <name>_B.log, and so on.
 //
 // Loggers carry the well-known fields below; the VCS encoder turns them into
 // the UMI and the `Type:Res:EP:` prefix and appends any other field as
