@@ -24,22 +24,69 @@ var (
 
 // Build returns the V50 ArgListValues tuples of r.
 func Build(r *model.Resource, cfg *model.Config) ([]string, error) {
+	return BuildVersion(V50, r, cfg)
+}
+
+// BuildVersion returns the ArgListValues of r in the encoding of version v:
+// V50 tuples `<Name> <N> <v1..vN>`, or for V40 the positional values, where
+// a scalar is one element and a vector, keylist or association is its count
+// followed by its elements (reference §2.2). The 425-value limit counts the
+// values only, never names or counts, so it is the same in both encodings.
+func BuildVersion(v Version, r *model.Resource, cfg *model.Config) ([]string, error) {
 	var out []string
 	values := 0
 	for _, entry := range r.Type.ArgList() {
-		v, err := resolve(r, cfg, entry)
+		val, err := resolve(r, cfg, entry)
 		if err != nil {
 			return nil, fmt.Errorf("resource %q: ArgList entry %q: %w", r.Name, entry, err)
 		}
-		el := v.Elements()
+		el := val.Elements()
 		values += len(el)
-		out = append(out, entry, strconv.Itoa(len(el)))
+		switch {
+		case !v.Positional():
+			out = append(out, entry, strconv.Itoa(len(el)))
+		case val.Dim == model.Scalar:
+		case unreferenced(r, entry):
+			out = append(out, positionalZero(cfg, entry))
+			continue
+		default:
+			out = append(out, strconv.Itoa(len(el)))
+		}
 		out = append(out, el...)
 	}
 	if values > MaxValues {
 		return nil, fmt.Errorf("resource %q: %d values: %w", r.Name, values, ErrTooManyValues)
 	}
 	return out, nil
+}
+
+// unreferenced reports whether entry is a Ref:Attr entry whose reference
+// attribute names no resource.
+func unreferenced(r *model.Resource, entry string) bool {
+	ref, _, isRef := strings.Cut(entry, ":")
+	return isRef && r.Str(ref) == ""
+}
+
+// positionalZero is the one V40 element of a Ref:Attr entry that names no
+// resource: "" when Attr is a scalar in every type of cfg declaring it, else
+// the count "0". Either way the entry keeps its one position.
+func positionalZero(cfg *model.Config, entry string) string {
+	_, attr, _ := strings.Cut(entry, ":")
+	scalar := false
+	if cfg != nil {
+		for _, t := range cfg.Types {
+			if d, ok := t.Attrs[attr]; ok {
+				if d.Dim != model.Scalar {
+					return "0"
+				}
+				scalar = true
+			}
+		}
+	}
+	if scalar {
+		return ""
+	}
+	return "0"
 }
 
 // resolve returns the value of one ArgList entry, resolving Ref:Attr.
@@ -85,9 +132,18 @@ type Extra struct {
 	StateOnline bool // imf_register: online (true) or offline
 }
 
-// ForEP returns the full argv (after the program name) of entry point name
-// for resource r; see the package documentation for each form.
+// ForEP returns the full V50 argv (after the program name) of entry point
+// name for resource r; see the package documentation for each form.
 func ForEP(name ep.Name, r *model.Resource, cfg *model.Config, x Extra) ([]string, error) {
+	return ForEPVersion(V50, name, r, cfg, x)
+}
+
+// ForEPVersion returns the argv of entry point name for resource r for an
+// agent registered with version v. A V40 argv carries positional values
+// (BuildVersion), action arguments as `<n> <a1..an>` and never the
+// AEPTimeout tuple; attr_changed, shutdown and the IMF forms do not depend
+// on the version.
+func ForEPVersion(v Version, name ep.Name, r *model.Resource, cfg *model.Config, x Extra) ([]string, error) {
 	switch name {
 	case ep.Shutdown:
 		return nil, nil
@@ -96,7 +152,7 @@ func ForEP(name ep.Name, r *model.Resource, cfg *model.Config, x Extra) ([]strin
 	case ep.AttrChanged:
 		return append([]string{r.Name, x.ChangedRes, x.ChangedAttr}, x.NewValue.Elements()...), nil
 	}
-	tuples, err := Build(r, cfg)
+	values, err := BuildVersion(v, r, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -113,12 +169,15 @@ func ForEP(name ep.Name, r *model.Resource, cfg *model.Config, x Extra) ([]strin
 	case ep.IMFRegister:
 		args = append(args, pick(x.MonitorOn, "start", "stop"), pick(x.StateOnline, "online", "offline"))
 	}
-	args = append(args, tuples...)
+	args = append(args, values...)
 	if name == ep.Action {
-		args = append(args, "ACTION_ARGS", strconv.Itoa(len(x.ActionArgs)))
+		if !v.Positional() {
+			args = append(args, "ACTION_ARGS")
+		}
+		args = append(args, strconv.Itoa(len(x.ActionArgs)))
 		args = append(args, x.ActionArgs...)
 	}
-	if r.Int("AEPTimeout") == 1 {
+	if !v.Positional() && r.Int("AEPTimeout") == 1 {
 		args = append(args, "AEPTimeout", "1", strconv.Itoa(int(Timeout(name, r)/time.Second)))
 	}
 	return args, nil
