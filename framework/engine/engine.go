@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -54,6 +55,9 @@ type Engine struct {
 	// tallies keep each group's state up to date from resource events; the
 	// map is built by New and never changes (see tally.go).
 	tallies map[string]*groupTally
+	// confs holds every resource's current attributes; the map is built by
+	// New and never changes, each pointer is stored by Modify (see conf.go).
+	confs map[string]*atomic.Pointer[model.Resource]
 }
 
 // groupRun is the running operation of one group, if any.
@@ -81,7 +85,8 @@ func New(o Options) (*Engine, error) {
 	}
 	e := &Engine{o: o, clk: o.Clock, log: o.Logger, cfg: o.Config,
 		agents: map[string]Agent{}, groups: map[string]*groupRun{},
-		changed: make(chan struct{}), touched: map[string]bool{}, tallies: newTallies(o.Config), fails: map[string]uint64{}, probed: make(chan struct{})}
+		changed: make(chan struct{}), touched: map[string]bool{}, fails: map[string]uint64{},
+		tallies: newTallies(o.Config), confs: newConfs(o.Config), probed: make(chan struct{})}
 	for _, g := range o.Config.GroupNames() {
 		e.groups[g] = &groupRun{}
 	}
@@ -153,7 +158,7 @@ func (e *Engine) Start(ctx context.Context) error {
 		if a == nil {
 			continue
 		}
-		if err := a.Add(snapshot(r)); err != nil {
+		if err := a.Add(snapshot(e.conf(r).Resource)); err != nil {
 			e.publish(events.Event{Kind: "ep-error", Resource: r.Name, Type: r.Type.Name,
 				Group: groupName(r), Cause: "open", Detail: err.Error()})
 			continue
@@ -176,7 +181,8 @@ func (e *Engine) probeBound(res []*model.Resource) time.Duration {
 	}
 	d := 10 * time.Second
 	for _, r := range res {
-		if t := time.Duration(r.Int("OpenTimeout")+r.Int("MonitorTimeout")) * time.Second; t > d {
+		c := e.conf(r)
+		if t := time.Duration(c.Int("OpenTimeout")+c.Int("MonitorTimeout")) * time.Second; t > d {
 			d = t
 		}
 	}
@@ -191,7 +197,7 @@ func (e *Engine) waitProbes(ctx context.Context, res []*model.Resource) {
 		e.mu.Unlock()
 		pending := ""
 		for _, r := range res {
-			if st, ok := e.status(r); enabled(r) && (!ok || !probed(st)) {
+			if st, ok := e.status(r); e.conf(r).enabled() && (!ok || !probed(st)) {
 				pending = r.Name
 				break
 			}
@@ -357,12 +363,4 @@ func (e *Engine) stopAgents(ctx context.Context) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// snapshot returns a shallow copy of r for an agent. Modify replaces the
-// engine's maps rather than mutating them and hands the agent a new
-// snapshot, so an agent never reads a value the engine is writing.
-func snapshot(r *model.Resource) *model.Resource {
-	c := *r
-	return &c
 }

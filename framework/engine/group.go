@@ -91,13 +91,13 @@ type request struct {
 	bound    time.Duration
 }
 
-func onlineBound(r *model.Resource) time.Duration {
-	per := r.Int("OnlineTimeout") + (r.Int("OnlineWaitLimit")+1)*r.Int("MonitorInterval") + r.Int("CleanTimeout")
-	return time.Duration(per*(r.Int("OnlineRetryLimit")+1)+10) * time.Second
+func onlineBound(c conf) time.Duration {
+	per := c.Int("OnlineTimeout") + (c.Int("OnlineWaitLimit")+1)*c.Int("MonitorInterval") + c.Int("CleanTimeout")
+	return time.Duration(per*(c.Int("OnlineRetryLimit")+1)+10) * time.Second
 }
 
-func offlineBound(r *model.Resource) time.Duration {
-	per := r.Int("OfflineTimeout") + (r.Int("OfflineWaitLimit")+1)*r.Int("MonitorInterval") + r.Int("CleanTimeout")
+func offlineBound(c conf) time.Duration {
+	per := c.Int("OfflineTimeout") + (c.Int("OfflineWaitLimit")+1)*c.Int("MonitorInterval") + c.Int("CleanTimeout")
 	return time.Duration(per+10) * time.Second
 }
 
@@ -154,11 +154,12 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 		return err
 	}
 	seq := s.e.failSeq(r.Name)
-	bound := onlineBound(r)
+	c := s.e.conf(r)
+	bound := onlineBound(c)
 	if s.verb == "online" {
 		err = a.Online(r.Name)
 	} else {
-		bound = offlineBound(r)
+		bound = offlineBound(c)
 		err = a.Offline(r.Name)
 	}
 	if err != nil {
@@ -285,7 +286,7 @@ func (e *Engine) planOffline(s *stepper, ns []node, now time.Time, todo []int) (
 // ONLINE as its agent reports it now, if any.
 func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
 	for _, c := range r.Requires {
-		if !enabled(c) {
+		if !e.conf(c).enabled() {
 			continue
 		}
 		if st, _ := e.status(c); st.State != StateOnline {
@@ -299,7 +300,7 @@ func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
 // as its agent reports it now, if any.
 func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 	for _, p := range parents(r) {
-		if !enabled(p) {
+		if !e.conf(p).enabled() {
 			continue
 		}
 		if st, _ := e.status(p); st.State == StateOnline {
@@ -315,7 +316,7 @@ func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 func (e *Engine) groupState(g *model.Group) (string, []string) {
 	var c counts
 	for _, r := range g.Resources {
-		x := classOf(r)
+		x := classOf(e.conf(r))
 		if !x.enabled {
 			continue
 		}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"maps"
 	"strconv"
 
 	"github.com/vigil-ha/vigil/framework/events"
@@ -90,35 +89,25 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	if err != nil {
 		return err
 	}
-	e.mu.Lock()
-	old, _ := r.Attr(attr)
+	e.mu.Lock() // serialises modifications and writes of the configuration
+	cur := e.conf(r)
+	old, _ := cur.Attr(attr)
 	if old.Equal(v) {
 		e.mu.Unlock()
 		return nil
 	}
-	oldValues, oldOverrides := r.Values, r.Overrides
-	if d.Static {
-		r.Overrides = maps.Clone(r.Overrides)
-		if r.Overrides == nil {
-			r.Overrides = map[string]model.Value{}
-		}
-		r.Overrides[attr] = v
-	} else {
-		r.Values = maps.Clone(r.Values)
-		if r.Values == nil {
-			r.Values = map[string]model.Value{}
-		}
-		r.Values[attr] = v
-	}
+	next := cur.with(attr, v, d.Static)
+	r.Values, r.Overrides = next.Values, next.Overrides // what Dump prints; read under e.mu only
 	if e.o.Dump != nil {
 		if err := e.o.Dump(e.cfg, e.cfg.Dir); err != nil {
-			r.Values, r.Overrides = oldValues, oldOverrides
+			r.Values, r.Overrides = cur.Values, cur.Overrides
 			e.mu.Unlock()
 			return fmt.Errorf("modify resource %q: write configuration: %w", res, err)
 		}
 	}
+	e.confs[r.Name].Store(next.Resource) // readers see the value once it is saved
 	a := e.agents[r.Type.Name]
-	snap := snapshot(r)
+	snap := snapshot(next.Resource)
 	e.mu.Unlock()
 	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
 		Cause: "admin", Detail: fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements())})

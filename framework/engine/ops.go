@@ -136,18 +136,19 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 	if err != nil {
 		return err
 	}
-	if !enabled(r) {
+	c := e.conf(r)
+	if !c.enabled() {
 		return errorf(ErrConflict, "resource %q is disabled (Enabled = 0)", name)
 	}
-	if operations(r) == opsNone {
+	if c.operations() == opsNone {
 		return errorf(ErrConflict, "resource %q of type %s cannot be brought online (Operations = None)",
 			name, r.Type.Name)
 	}
 	if st, _ := e.status(r); st.State == StateOnline && len(st.Flags) == 0 {
 		return nil // already there
 	}
-	if c := e.firstChildNotOnline(r); c != nil {
-		return errorf(ErrConflict, "resource %q requires resource %q online first", name, c.Name)
+	if child := e.firstChildNotOnline(r); child != nil {
+		return errorf(ErrConflict, "resource %q requires resource %q online first", name, child.Name)
 	}
 	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
 	if err := s.command(r, "admin"); err != nil {
@@ -166,9 +167,9 @@ func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) er
 	if err != nil {
 		return err
 	}
-	if operations(r) != opsOnOff {
+	if ops := e.conf(r).operations(); ops != opsOnOff {
 		return errorf(ErrConflict, "resource %q of type %s cannot be taken offline (Operations = %s)",
-			name, r.Type.Name, operations(r))
+			name, r.Type.Name, ops)
 	}
 	if st, _ := e.status(r); st.State == StateOffline && len(st.Flags) == 0 {
 		return nil // already there
@@ -215,7 +216,7 @@ func (e *Engine) handleFault(r *model.Resource, ev events.Event) {
 	if g == nil {
 		return
 	}
-	if !faultTakesGroup(r) {
+	if !e.faultTakesGroup(r) {
 		anc := ancestors(r)
 		if len(anc) == 0 {
 			return

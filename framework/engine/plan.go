@@ -14,19 +14,6 @@ const (
 	opsNone   = "None"
 )
 
-func operations(r *model.Resource) string {
-	if v := r.Str("Operations"); v != "" {
-		return v
-	}
-	return opsOnOff
-}
-
-// enabled reports whether the resource is managed (Enabled=1).
-func enabled(r *model.Resource) bool { return r.Str("Enabled") != "0" }
-
-// critical reports whether a fault of the resource faults its group.
-func critical(r *model.Resource) bool { return r.Str("Critical") != "0" }
-
 // parents returns the resources of the same group that require r, sorted.
 func parents(r *model.Resource) []*model.Resource {
 	var out []*model.Resource
@@ -69,12 +56,12 @@ func ancestors(r *model.Resource) []*model.Resource {
 
 // faultTakesGroup reports whether a fault of r faults its whole group: r or
 // any resource depending on it is Critical.
-func faultTakesGroup(r *model.Resource) bool {
-	if critical(r) {
+func (e *Engine) faultTakesGroup(r *model.Resource) bool {
+	if e.conf(r).critical() {
 		return true
 	}
 	for _, a := range ancestors(r) {
-		if enabled(a) && critical(a) {
+		if c := e.conf(a); c.enabled() && c.critical() {
 			return true
 		}
 	}

@@ -41,9 +41,10 @@ type resClass struct {
 	state   string // base state as last read from the agent
 }
 
-// classOf returns r's configured part of its class, with state UNKNOWN.
-func classOf(r *model.Resource) resClass {
-	return resClass{enabled: enabled(r), ops: operations(r), state: StateUnknown}
+// classOf returns the configured part of a resource's class, with state
+// UNKNOWN.
+func classOf(c conf) resClass {
+	return resClass{enabled: c.enabled(), ops: c.operations(), state: StateUnknown}
 }
 
 // counts are the numbers of a group's enabled resources by state.
@@ -161,7 +162,7 @@ func newTallies(cfg *model.Config) map[string]*groupTally {
 			sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
 		}
 		for _, r := range g.Resources {
-			t.set(r.Name, classOf(r))
+			t.set(r.Name, classOf(conf{r})) // New: nothing modifies r yet
 		}
 		out[name] = t
 	}
@@ -224,10 +225,7 @@ func (e *Engine) refreshResource(r *model.Resource, cause string) {
 		return
 	}
 	t.mu.Lock()
-	e.mu.Lock()
-	x := classOf(r)
-	e.mu.Unlock()
-	t.set(r.Name, x)
+	t.set(r.Name, classOf(e.conf(r)))
 	e.read(t, r)
 	e.settle(r.Group, t, cause)
 	t.mu.Unlock()
@@ -243,9 +241,7 @@ func (e *Engine) recount(cause string) {
 		t.mu.Lock()
 		t.c = counts{}
 		for _, r := range g.Resources {
-			e.mu.Lock()
-			x := classOf(r)
-			e.mu.Unlock()
+			x := classOf(e.conf(r))
 			p := t.res[r.Name]
 			p.x = x
 			p.packed.Store(x.pack())
@@ -333,7 +329,7 @@ func (e *Engine) class(r *model.Resource, x *entry) resClass {
 	if x != nil {
 		return unpack(x.packed.Load())
 	}
-	c := classOf(r)
+	c := classOf(e.conf(r))
 	st, _ := e.status(r)
 	c.state = st.State
 	return c

@@ -98,7 +98,7 @@ func checkTally(t *testing.T, e *Engine, g string) {
 	tl.mu.Unlock()
 	var want counts
 	for _, r := range e.cfg.Groups[g].Resources {
-		x := classOf(r)
+		x := classOf(e.conf(r))
 		st, _ := e.status(r)
 		x.state = st.State
 		want.add(x, 1)

@@ -74,9 +74,10 @@ type StatusView struct {
 
 func (e *Engine) resourceView(r *model.Resource, attrs bool) ResourceView {
 	st, _ := e.status(r)
+	c := e.conf(r)
 	v := ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State,
 		Flags: st.Flags, Internal: st.Internal, Confidence: st.Confidence, Counters: st.Counters,
-		ResourceInfo: st.ResourceInfo, Enabled: enabled(r), Critical: critical(r)}
+		ResourceInfo: st.ResourceInfo, Enabled: c.enabled(), Critical: c.critical()}
 	if v.State == "" {
 		v.State = StateUnknown
 	}
@@ -88,14 +89,14 @@ func (e *Engine) resourceView(r *model.Resource, attrs bool) ResourceView {
 		v.Requires = append(v.Requires, c.Name)
 	}
 	if attrs {
-		v.Attributes = resourceAttrs(r)
+		v.Attributes = resourceAttrs(c)
 	}
 	return v
 }
 
 // resourceAttrs lists every attribute of the resource: the type's
 // non-static ones, the common resource ones, then the static ones.
-func resourceAttrs(r *model.Resource) []AttrView {
+func resourceAttrs(r conf) []AttrView {
 	seen := map[string]bool{}
 	var out []AttrView
 	add := func(d *model.AttrDef) {
@@ -239,9 +240,7 @@ func (e *Engine) Value(res, attr string) (AttrView, error) {
 	if !ok {
 		return AttrView{}, errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
 	}
-	e.mu.Lock()
-	v, _ := r.Attr(attr)
-	e.mu.Unlock()
+	v, _ := e.conf(r).Attr(attr)
 	return AttrView{Name: attr, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: d.Static,
 		Values: nonNil(v.Elements())}, nil
 }
