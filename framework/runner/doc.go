@@ -57,6 +57,13 @@
 // `eval 'exec ... perl ...' if 0;` idiom runs under the system perl when the
 // host has no VCS Perl (perlcompat.go).
 //
+// Registration version. NewScript learns the version an agent directory
+// registers with, as VCS does from the stock binary it runs (AgentVersion):
+// `<Type>Agent` a symlink to ScriptAgent is V40 (positional argv), to
+// Script50Agent, Script51Agent or newer V50; absent, V50. Script.Version
+// reports it (arglist.Versioned) so the agent and `vigil ep` build argv with
+// arglist.ForEPVersion.
+//
 // Start runs a long-running child (imf_getnotification) with the same
 // guarantees and streams its output lines (Options.Lines).
 //

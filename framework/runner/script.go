@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/vigil-ha/vigil/framework/agentlog"
+	"github.com/vigil-ha/vigil/framework/arglist"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -34,16 +35,23 @@ type ScriptOptions struct {
 	Clock     clock.Clock // nil = clock.Real
 	KillGrace time.Duration
 	OutputCap int // nil = DefaultOutputCap; action output is always capped at ActionOutputCap
+	// Version is the registration version of the agent; 0 = learn it from
+	// the agent directory (AgentVersion).
+	Version arglist.Version
 }
 
 // Script runs the entry points of one script agent directory.
 type Script struct {
-	o   ScriptOptions
-	env []string
-	has map[ep.Name]bool
+	o         ScriptOptions
+	env       []string
+	has       map[ep.Name]bool
+	versionBy string // what revealed the version ("" = default or option)
 }
 
-var _ ep.Implementation = (*Script)(nil)
+var (
+	_ ep.Implementation = (*Script)(nil)
+	_ arglist.Versioned = (*Script)(nil)
+)
 
 // NewScript checks the agent directory (monitor must exist) and returns the
 // Script that runs its entry points.
@@ -80,9 +88,21 @@ func NewScript(o ScriptOptions) (*Script, error) {
 	if !s.has[ep.Monitor] {
 		return nil, fmt.Errorf("type %q: %q: %w", o.TypeName, o.AgentDir, ErrNoMonitor)
 	}
+	if s.o.Version == 0 {
+		s.o.Version, s.versionBy = AgentVersion(o.AgentDir, o.TypeName)
+	}
 	s.env = BaseEnv(o.TypeName, o.AgentDir, o.VCSHome, o.ExtraEnv)
 	return s, nil
 }
+
+// Version returns the registration version whose argv the agent's entry
+// points expect (arglist.ForEPVersion).
+func (s *Script) Version() arglist.Version { return s.o.Version }
+
+// VersionSource says what revealed Version: `<Type>Agent -> <binary>`, the
+// name of a stock binary in the agent directory, or "" (the default, or
+// ScriptOptions.Version).
+func (s *Script) VersionSource() string { return s.versionBy }
 
 // Has reports whether the agent directory implements the entry point
 // (Action: whether an actions/ directory exists).
