@@ -36,4 +36,9 @@
 // of its group, and each step of a group operation reads the tally instead
 // of asking every agent. Views and the checks of administrative requests
 // still ask the agents directly.
+//
+// Attributes change while the engine runs (Modify) and are read without the
+// engine's lock (faults, walks, views), so every read goes through the
+// resource's current conf: an immutable copy that Modify replaces through an
+// atomic pointer (conf.go). Agents get copies of the same confs.
 package engine
