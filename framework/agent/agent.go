@@ -48,8 +48,13 @@ type Options struct {
 	// Notify is called for every state change, fault, restart, clean and
 	// monitor timeout; it must not block long.
 	Notify func(Event)
-	// Args builds the argv of an entry point; nil uses arglist.ForEP.
+	// Args builds the argv of an entry point; nil uses arglist.ForEPVersion
+	// with ArgVersion.
 	Args func(epName ep.Name, r *model.Resource, extra ArgsExtra) ([]string, error)
+	// ArgVersion is the registration version whose argv the entry points
+	// expect (V40 positional, V50 tuples). Zero asks Impl when it implements
+	// arglist.Versioned (runner.Script does), else V50.
+	ArgVersion arglist.Version
 	// IMF, when set, is called to register and unregister resources.
 	IMF IMF
 	// TimeUnit is the length of one attribute second (intervals, timeouts,
@@ -120,6 +125,12 @@ func New(o Options) (*Agent, error) {
 	if o.TimeUnit <= 0 {
 		o.TimeUnit = time.Second
 	}
+	if o.ArgVersion == 0 {
+		o.ArgVersion = arglist.V50
+		if v, ok := o.Impl.(arglist.Versioned); ok && v.Version() != 0 {
+			o.ArgVersion = v.Version()
+		}
+	}
 	n := 10
 	if v, ok := o.Type.StaticValue("NumThreads"); ok {
 		fmt.Sscan(v.Scalar, &n)
@@ -130,6 +141,9 @@ func New(o Options) (*Agent, error) {
 	a.runCtx, a.cancel = context.WithCancel(context.Background())
 	return a, nil
 }
+
+// ArgVersion returns the registration version the agent builds argv for.
+func (a *Agent) ArgVersion() arglist.Version { return a.o.ArgVersion }
 
 // Reconfigure replaces the configuration used for Ref:Attr arguments.
 func (a *Agent) Reconfigure(cfg *model.Config) {

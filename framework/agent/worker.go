@@ -123,7 +123,7 @@ func (a *Agent) runEP(res *resource, n ep.Name, x ArgsExtra, edit func(*ep.Reque
 	if a.o.Args != nil {
 		args, err = a.o.Args(n, r, x)
 	} else {
-		args, err = arglist.ForEP(n, r, cfg, x)
+		args, err = arglist.ForEPVersion(a.o.ArgVersion, n, r, cfg, x)
 	}
 	if err != nil {
 		a.emit(Event{Kind: "ep-error", Resource: res.name, Cause: string(n), Detail: err.Error()})
