@@ -40,7 +40,8 @@ func newEPCmd() *cobra.Command {
 		Short: "Run one entry point for one resource, without a daemon, and explain the result",
 		Long: `Runs entry point EP of type TYPE for resource RES from the configuration, exactly as
 the agent would (argv, environment, timeout, process-group kill), and prints the
-argv, the duration, the outcome, the exit code with its meaning, the output and
+registration version (V40 positional or V50 tuples, from the agent directory),
+the argv, the duration, the outcome, the exit code with its meaning, the output and
 the log lines. Extra arguments per entry point:
   clean [REASON]                    clean reason 0..5 (default 0)
   info [OP]                         resinfo_op 1 or 2 (default 1)
@@ -83,10 +84,6 @@ func runEP(ctx context.Context, w io.Writer, f epFlags, args []string) error {
 	if res.Type.Name != typeName {
 		return &exitError{code: 1, err: fmt.Errorf("ep: resource %q is of type %s, not %s", resName, res.Type.Name, typeName)}
 	}
-	req, err := epRequest(name, res, cfg, args[3:], f)
-	if err != nil {
-		return &exitError{code: 1, err: fmt.Errorf("ep: %w", err)}
-	}
 	home := f.vcsHome
 	if home == "" {
 		home = filepath.Join(f.stateDir, "vcs")
@@ -108,6 +105,11 @@ func runEP(ctx context.Context, w io.Writer, f epFlags, args []string) error {
 	if err != nil {
 		return &exitError{code: 1, err: fmt.Errorf("ep: %w", err)}
 	}
+	// The argv is the agent's: arglist in the directory's registration version.
+	req, err := epRequest(s.Version(), name, res, cfg, args[3:], f)
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("ep: %w", err)}
+	}
 	_ = runner.BecomeSubreaper(nil)
 	path, err := s.Path(req)
 	if err != nil {
@@ -120,15 +122,24 @@ func runEP(ctx context.Context, w io.Writer, f epFlags, args []string) error {
 	dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_ = runner.Drain(dctx)
-	printEP(w, path, req, r, logBuf.String())
+	printEP(w, versionLine(s), path, req, r, logBuf.String())
 	if r.Outcome == ep.ExecError {
 		return &exitError{code: 1, err: nil}
 	}
 	return nil
 }
 
-// epRequest builds the request: argv from arglist, environment, timeout.
-func epRequest(name ep.Name, res *model.Resource, cfg *model.Config, extra []string, f epFlags) (ep.Request, error) {
+// versionLine says which registration version the argv follows and why.
+func versionLine(s *runner.Script) string {
+	if src := s.VersionSource(); src != "" {
+		return s.Version().String() + " (" + src + ")"
+	}
+	return s.Version().String() + " (default)"
+}
+
+// epRequest builds the request: argv from arglist in registration version
+// v, environment, timeout.
+func epRequest(v arglist.Version, name ep.Name, res *model.Resource, cfg *model.Config, extra []string, f epFlags) (ep.Request, error) {
 	var x arglist.Extra
 	req := ep.Request{EP: name, Type: res.Type.Name, Resource: res.Name}
 	num := func(i, def int) (int, error) {
@@ -165,7 +176,7 @@ func epRequest(name ep.Name, res *model.Resource, cfg *model.Config, extra []str
 	if err != nil {
 		return req, fmt.Errorf("%s argument: %w", name, err)
 	}
-	if req.Args, err = arglist.ForEP(name, res, cfg, x); err != nil {
+	if req.Args, err = arglist.ForEPVersion(v, name, res, cfg, x); err != nil {
 		return req, err
 	}
 	req.Timeout = arglist.Timeout(name, res)
@@ -206,7 +217,8 @@ func epLogger(buf *bytes.Buffer, logDir, typeName string) (*zap.Logger, func(), 
 	return zap.New(core).With(zap.String(agentlog.FieldType, typeName)), closeFn, nil
 }
 
-func printEP(w io.Writer, path string, req ep.Request, r ep.Result, logs string) {
+func printEP(w io.Writer, version, path string, req ep.Request, r ep.Result, logs string) {
+	fmt.Fprintf(w, "%-8s %s\n", "version", version)
 	fmt.Fprintf(w, "%-8s %s\n", "argv[0]", strconv.Quote(path))
 	for i, a := range req.Args {
 		fmt.Fprintf(w, "%-8s %s\n", "argv["+strconv.Itoa(i+1)+"]", strconv.Quote(a))

@@ -16,7 +16,9 @@
 //
 // It does not decide what a monitor result means (package resstate does),
 // start processes (package runner does) or build argument lists (package
-// arglist does, unless Options.Args replaces it).
+// arglist does, in the registration version of Options.ArgVersion or of the
+// Impl, e.g. V40 for a runner.Script whose <Type>Agent links to
+// ScriptAgent; unless Options.Args replaces it).
 //
 // Life of a resource in the agent:
 //
