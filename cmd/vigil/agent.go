@@ -283,16 +283,16 @@ func (d *daemon) newAgent(t *model.Type, notify func(events.Event)) (engine.Agen
 		return nil, fmt.Errorf("agent log: %w", err)
 	}
 	d.closers = append(d.closers, c)
-	var impl ep.Implementation
-	impl, err = runner.NewScript(runner.ScriptOptions{TypeName: t.Name, AgentDir: dir, VCSHome: d.s.VCSHome, Logger: alog})
+	script, err := runner.NewScript(runner.ScriptOptions{TypeName: t.Name, AgentDir: dir, VCSHome: d.s.VCSHome, Logger: alog})
 	if err != nil {
 		return nil, err
 	}
+	var impl ep.Implementation = script
 	if d.met != nil {
-		impl = d.met.Instrument(impl)
+		impl = d.met.Instrument(impl) // hides Version(): the agent is told it below
 	}
 	a, err := agent.New(agent.Options{Type: t, Config: d.cfg, Impl: impl, Clock: clock.Real{}, Logger: alog,
-		Notify: func(ev agent.Event) { notify(engine.EventFromAgent(ev)) }})
+		ArgVersion: script.Version(), Notify: func(ev agent.Event) { notify(engine.EventFromAgent(ev)) }})
 	if err != nil {
 		return nil, err
 	}
