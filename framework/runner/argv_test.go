@@ -159,27 +159,8 @@ func checkLookups(t *testing.T, recs []string, c argvCase, aep bool) {
 }
 
 func checkGolden(t *testing.T, c argvCase, aep bool, args []string) {
-	name := c.name()
-	if aep {
-		name += "-aep"
-	}
-	path := filepath.Join("testdata", "argv", name+".golden")
-	var b strings.Builder
-	for _, a := range args {
-		b.WriteString(strconv.Quote(a) + "\n")
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden %s: %v (run with -update)", path, err)
-	}
-	if string(want) != b.String() {
-		t.Errorf("argv differs from %s:\n got:\n%s\nwant:\n%s", path, b.String(), want)
-	}
+	t.Helper()
+	checkGoldenDir(t, "argv", c, aep, args)
 }
 
 func equal(a, b []string) bool {
