@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/api/wire"
 )
 
 func init() { subcommands = append(subcommands, newEventsCmd) }
@@ -25,7 +25,7 @@ func newEventsCmd() *cobra.Command {
 			ctx, cancel := cmdContext()
 			defer cancel()
 			out := cmd.OutOrStdout()
-			err := f.client().Events(ctx, n, follow, func(e events.Event) error {
+			err := f.client().Events(ctx, n, follow, func(e wire.Event) error {
 				if f.json {
 					b, err := json.Marshal(e)
 					if err != nil {
@@ -49,7 +49,7 @@ func newEventsCmd() *cobra.Command {
 	return cmd
 }
 
-func printEvent(w io.Writer, e events.Event) error {
+func printEvent(w io.Writer, e wire.Event) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  %-15s", e.Time.Local().Format("2006-01-02 15:04:05.000000"), e.Kind)
 	if e.Resource != "" {

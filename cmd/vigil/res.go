@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/api/wire"
 )
 
 func init() { subcommands = append(subcommands, newResCmd) }
@@ -149,8 +149,8 @@ func (w *waitFlags) add(cmd *cobra.Command) {
 	cmd.Flags().DurationVar(&w.timeout, "timeout", 0, "with --wait, give up waiting after this long (0 = the engine's own bounds)")
 }
 
-func (w *waitFlags) request() api.OpRequest {
-	op := api.OpRequest{Wait: w.wait}
+func (w *waitFlags) request() wire.OpRequest {
+	op := wire.OpRequest{Wait: w.wait}
 	if w.wait && w.timeout > 0 {
 		op.Timeout = w.timeout.String()
 	}
@@ -177,7 +177,7 @@ func resSimple(f *clientFlags, verb, short string) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().ResourceOp(ctx, args[0], verb, api.OpRequest{})
+			return f.client().ResourceOp(ctx, args[0], verb, wire.OpRequest{})
 		},
 	}
 }
@@ -189,7 +189,7 @@ func resAction(f *clientFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			r, err := f.client().Action(ctx, args[0], api.ActionRequest{Token: args[1], Args: args[2:]})
+			r, err := f.client().Action(ctx, args[0], wire.ActionRequest{Token: args[1], Args: args[2:]})
 			if err != nil {
 				return err
 			}
@@ -220,7 +220,7 @@ func resModify(f *clientFlags) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().Modify(ctx, args[0], api.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)})
+			return f.client().Modify(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)})
 		},
 	}
 }

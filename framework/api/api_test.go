@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/engine"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
@@ -35,23 +36,23 @@ type silent struct{ error }
 func (silent) Error() string   { return "" }
 func (s silent) Unwrap() error { return s.error }
 
-func (f *fakeBackend) Status() engine.StatusView {
-	return engine.StatusView{System: "n1", Groups: f.Groups()}
+func (f *fakeBackend) Status() wire.StatusView {
+	return wire.StatusView{System: "n1", Groups: f.Groups()}
 }
-func (f *fakeBackend) Resources() []engine.ResourceView {
-	return []engine.ResourceView{{Name: "web1", Type: "Web", Group: "g", State: "ONLINE"}}
+func (f *fakeBackend) Resources() []wire.ResourceView {
+	return []wire.ResourceView{{Name: "web1", Type: "Web", Group: "g", State: "ONLINE"}}
 }
-func (f *fakeBackend) Resource(n string) (engine.ResourceView, error) {
+func (f *fakeBackend) Resource(n string) (wire.ResourceView, error) {
 	if n != "web1" {
-		return engine.ResourceView{}, nf("resource", n)
+		return wire.ResourceView{}, nf("resource", n)
 	}
 	return f.Resources()[0], nil
 }
-func (f *fakeBackend) Value(res, attr string) (engine.AttrView, error) {
+func (f *fakeBackend) Value(res, attr string) (wire.AttrView, error) {
 	if _, err := f.Resource(res); err != nil {
-		return engine.AttrView{}, err
+		return wire.AttrView{}, err
 	}
-	return engine.AttrView{Name: attr, Values: []string{"80"}}, nil
+	return wire.AttrView{Name: attr, Values: []string{"80"}}, nil
 }
 func (f *fakeBackend) OnlineResource(ctx context.Context, n string, wait bool) error {
 	if wait {
@@ -78,12 +79,12 @@ func (f *fakeBackend) Modify(res, attr string, v []string) error {
 	f.modified = append(f.modified, res+"."+attr)
 	return nil
 }
-func (f *fakeBackend) Groups() []engine.GroupView {
-	return []engine.GroupView{{Name: "g", State: "ONLINE", Resources: f.Resources()}}
+func (f *fakeBackend) Groups() []wire.GroupView {
+	return []wire.GroupView{{Name: "g", State: "ONLINE", Resources: f.Resources()}}
 }
-func (f *fakeBackend) Group(n string) (engine.GroupView, error) {
+func (f *fakeBackend) Group(n string) (wire.GroupView, error) {
 	if n != "g" {
-		return engine.GroupView{}, nf("group", n)
+		return wire.GroupView{}, nf("group", n)
 	}
 	return f.Groups()[0], nil
 }
@@ -94,9 +95,9 @@ func (f *fakeBackend) OnlineGroup(ctx context.Context, n string, wait bool) erro
 func (f *fakeBackend) OfflineGroup(ctx context.Context, n string, wait bool) error {
 	return fmt.Errorf("group %q is required online by group \"p\"%w", n, silent{engine.ErrConflict})
 }
-func (f *fakeBackend) Types() []engine.TypeView { return []engine.TypeView{{Name: "Web"}} }
-func (f *fakeBackend) Type(n string) (engine.TypeView, error) {
-	return engine.TypeView{}, nf("type", n)
+func (f *fakeBackend) Types() []wire.TypeView { return []wire.TypeView{{Name: "Web"}} }
+func (f *fakeBackend) Type(n string) (wire.TypeView, error) {
+	return wire.TypeView{}, nf("type", n)
 }
 
 func serve(t *testing.T) (*Client, *fakeBackend, *events.Bus, string) {
@@ -137,23 +138,23 @@ func TestClientServer(t *testing.T) {
 		{"unknown resource state", func() error { _, err := c.State(ctx, "x"); return err },
 			404, `resource "x" not found`},
 		{"bad value", func() error {
-			return c.Modify(ctx, "web1", ModifyRequest{Attribute: "Port", Values: []string{"x"}})
+			return c.Modify(ctx, "web1", wire.ModifyRequest{Attribute: "Port", Values: []string{"x"}})
 		}, 400, `attribute Port of type Web expects int, got "x"`},
-		{"no attribute", func() error { return c.Modify(ctx, "web1", ModifyRequest{}) },
+		{"no attribute", func() error { return c.Modify(ctx, "web1", wire.ModifyRequest{}) },
 			400, "malformed request body: no attribute given"},
 		{"good modify", func() error {
-			return c.Modify(ctx, "web1", ModifyRequest{Attribute: "Port", Values: []string{"81"}})
+			return c.Modify(ctx, "web1", wire.ModifyRequest{Attribute: "Port", Values: []string{"81"}})
 		}, 0, ""},
-		{"conflict", func() error { return c.GroupOp(ctx, "g", "offline", OpRequest{}) }, 409, ""},
-		{"bad verb", func() error { return c.GroupOp(ctx, "g", "explode", OpRequest{}) }, 404, ""},
+		{"conflict", func() error { return c.GroupOp(ctx, "g", "offline", wire.OpRequest{}) }, 409, ""},
+		{"bad verb", func() error { return c.GroupOp(ctx, "g", "explode", wire.OpRequest{}) }, 404, ""},
 		{"bad timeout", func() error {
-			return c.ResourceOp(ctx, "web1", "online", OpRequest{Wait: true, Timeout: "soon"})
+			return c.ResourceOp(ctx, "web1", "online", wire.OpRequest{Wait: true, Timeout: "soon"})
 		}, 400, `malformed request body: timeout "soon" is not a positive duration`},
 		{"wait timeout", func() error {
-			return c.ResourceOp(ctx, "web1", "online", OpRequest{Wait: true, Timeout: "20ms"})
+			return c.ResourceOp(ctx, "web1", "online", wire.OpRequest{Wait: true, Timeout: "20ms"})
 		}, 504, ""},
 		{"action", func() error {
-			r, err := c.Action(ctx, "web1", ActionRequest{Token: "t", Args: []string{"a"}})
+			r, err := c.Action(ctx, "web1", wire.ActionRequest{Token: "t", Args: []string{"a"}})
 			if err == nil && r.Output != "t a" {
 				return fmt.Errorf("output %q", r.Output)
 			}

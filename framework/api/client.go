@@ -13,8 +13,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/vigil-ha/vigil/framework/engine"
-	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/api/wire"
 )
 
 // Client talks to the daemon over its Unix socket.
@@ -83,7 +82,7 @@ func (c *Client) send(ctx context.Context, method, path string, in any) (*http.R
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
-		var er ErrorReply
+		var er wire.ErrorReply
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 		if json.Unmarshal(b, &er) != nil || er.Error == "" {
 			er.Error = fmt.Sprintf("%s %s: %s", method, path, resp.Status)
@@ -96,89 +95,89 @@ func (c *Client) send(ctx context.Context, method, path string, in any) (*http.R
 func esc(s string) string { return url.PathEscape(s) }
 
 // Status returns the summary of groups and resources.
-func (c *Client) Status(ctx context.Context) (engine.StatusView, error) {
-	var v engine.StatusView
+func (c *Client) Status(ctx context.Context) (wire.StatusView, error) {
+	var v wire.StatusView
 	return v, c.do(ctx, "GET", "/v1/status", nil, &v)
 }
 
 // Resources lists resources.
-func (c *Client) Resources(ctx context.Context) ([]engine.ResourceView, error) {
-	var v []engine.ResourceView
+func (c *Client) Resources(ctx context.Context) ([]wire.ResourceView, error) {
+	var v []wire.ResourceView
 	return v, c.do(ctx, "GET", "/v1/resources", nil, &v)
 }
 
 // Resource returns one resource with its attributes.
-func (c *Client) Resource(ctx context.Context, name string) (engine.ResourceView, error) {
-	var v engine.ResourceView
+func (c *Client) Resource(ctx context.Context, name string) (wire.ResourceView, error) {
+	var v wire.ResourceView
 	return v, c.do(ctx, "GET", "/v1/resources/"+esc(name), nil, &v)
 }
 
 // State returns a resource's state.
-func (c *Client) State(ctx context.Context, name string) (StateReply, error) {
-	var v StateReply
+func (c *Client) State(ctx context.Context, name string) (wire.StateReply, error) {
+	var v wire.StateReply
 	return v, c.do(ctx, "GET", "/v1/resources/"+esc(name)+"/state", nil, &v)
 }
 
 // Value returns an attribute's resolved value.
-func (c *Client) Value(ctx context.Context, res, attr string) (engine.AttrView, error) {
-	var v engine.AttrView
+func (c *Client) Value(ctx context.Context, res, attr string) (wire.AttrView, error) {
+	var v wire.AttrView
 	return v, c.do(ctx, "GET", "/v1/resources/"+esc(res)+"/attrs/"+esc(attr), nil, &v)
 }
 
 // ResourceOp runs online, offline, probe, clear or refreshinfo on a resource.
-func (c *Client) ResourceOp(ctx context.Context, name, verb string, op OpRequest) error {
+func (c *Client) ResourceOp(ctx context.Context, name, verb string, op wire.OpRequest) error {
 	return c.do(ctx, "POST", "/v1/resources/"+esc(name)+"/"+esc(verb), op, nil)
 }
 
 // Action runs an action entry point.
-func (c *Client) Action(ctx context.Context, name string, a ActionRequest) (ActionReply, error) {
-	var v ActionReply
+func (c *Client) Action(ctx context.Context, name string, a wire.ActionRequest) (wire.ActionReply, error) {
+	var v wire.ActionReply
 	return v, c.do(ctx, "POST", "/v1/resources/"+esc(name)+"/action", a, &v)
 }
 
 // Modify sets an attribute of a resource.
-func (c *Client) Modify(ctx context.Context, name string, m ModifyRequest) error {
+func (c *Client) Modify(ctx context.Context, name string, m wire.ModifyRequest) error {
 	return c.do(ctx, "POST", "/v1/resources/"+esc(name)+"/modify", m, nil)
 }
 
 // Groups lists groups.
-func (c *Client) Groups(ctx context.Context) ([]engine.GroupView, error) {
-	var v []engine.GroupView
+func (c *Client) Groups(ctx context.Context) ([]wire.GroupView, error) {
+	var v []wire.GroupView
 	return v, c.do(ctx, "GET", "/v1/groups", nil, &v)
 }
 
 // Group returns one group.
-func (c *Client) Group(ctx context.Context, name string) (engine.GroupView, error) {
-	var v engine.GroupView
+func (c *Client) Group(ctx context.Context, name string) (wire.GroupView, error) {
+	var v wire.GroupView
 	return v, c.do(ctx, "GET", "/v1/groups/"+esc(name), nil, &v)
 }
 
 // GroupOp brings a group online or takes it offline.
-func (c *Client) GroupOp(ctx context.Context, name, verb string, op OpRequest) error {
+func (c *Client) GroupOp(ctx context.Context, name, verb string, op wire.OpRequest) error {
 	return c.do(ctx, "POST", "/v1/groups/"+esc(name)+"/"+esc(verb), op, nil)
 }
 
 // Types lists types.
-func (c *Client) Types(ctx context.Context) ([]engine.TypeView, error) {
-	var v []engine.TypeView
+func (c *Client) Types(ctx context.Context) ([]wire.TypeView, error) {
+	var v []wire.TypeView
 	return v, c.do(ctx, "GET", "/v1/types", nil, &v)
 }
 
 // Type returns one type with its static attributes.
-func (c *Client) Type(ctx context.Context, name string) (engine.TypeView, error) {
-	var v engine.TypeView
+func (c *Client) Type(ctx context.Context, name string) (wire.TypeView, error) {
+	var v wire.TypeView
 	return v, c.do(ctx, "GET", "/v1/types/"+esc(name), nil, &v)
 }
 
 // IMF lists registered IMF watches.
-func (c *Client) IMF(ctx context.Context) ([]IMFWatch, error) {
-	var v []IMFWatch
+func (c *Client) IMF(ctx context.Context) ([]wire.IMFWatch, error) {
+	var v []wire.IMFWatch
 	return v, c.do(ctx, "GET", "/v1/imf", nil, &v)
 }
 
 // Events calls fn for the last n events and, with follow, for every new
 // one until ctx is done, fn returns an error or the daemon ends the stream.
-func (c *Client) Events(ctx context.Context, n int, follow bool, fn func(events.Event) error) error {
+func (c *Client) Events(ctx context.Context, n int, follow bool, fn func(wire.Event) error) error {
 	q := url.Values{"n": {strconv.Itoa(n)}}
 	if follow {
 		q.Set("follow", "1")
@@ -191,7 +190,7 @@ func (c *Client) Events(ctx context.Context, n int, follow bool, fn func(events.
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		var e events.Event
+		var e wire.Event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			return fmt.Errorf("decode event: %w", err)
 		}

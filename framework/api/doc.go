@@ -5,9 +5,10 @@
 // to it.
 //
 // It owns the routes, the JSON error format ({"error": "..."} with an HTTP
-// status derived from the engine's sentinel errors) and the Go client. It
-// does not decide anything: every request is handed to a Backend (the
-// engine) and the event bus.
+// status derived from the engine's sentinel errors) and the Go client; the
+// JSON shapes of requests and answers are in the wire subpackage, so that
+// clients need not import the engine. It does not decide anything: every
+// request is handed to a Backend (the engine) and the event bus.
 //
 // Endpoints (see docs/api.md):
 //

@@ -16,6 +16,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/engine"
 	"github.com/vigil-ha/vigil/framework/events"
 )
@@ -25,7 +26,7 @@ type ServerOptions struct {
 	Backend Backend
 	Bus     *events.Bus
 	// IMF lists registered watches; nil answers an empty list.
-	IMF    func() []IMFWatch
+	IMF    func() []wire.IMFWatch
 	Logger *zap.Logger
 	// AllowUID is the one non-root user allowed to connect (the daemon's).
 	AllowUID int
@@ -124,7 +125,7 @@ func (s *Server) routes() {
 	})
 	m.HandleFunc("GET /v1/resources/{name}/state", func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.o.Backend.Resource(r.PathValue("name"))
-		reply(w, StateReply{Resource: v.Name, State: v.State, Flags: v.Flags}, err)
+		reply(w, wire.StateReply{Resource: v.Name, State: v.State, Flags: v.Flags}, err)
 	})
 	m.HandleFunc("GET /v1/resources/{name}/attrs/{attr}", func(w http.ResponseWriter, r *http.Request) {
 		v, err := s.o.Backend.Value(r.PathValue("name"), r.PathValue("attr"))
@@ -148,7 +149,7 @@ func (s *Server) routes() {
 	})
 	m.HandleFunc("GET /v1/events", s.events)
 	m.HandleFunc("GET /v1/imf", func(w http.ResponseWriter, r *http.Request) {
-		out := []IMFWatch{}
+		out := []wire.IMFWatch{}
 		if s.o.IMF != nil {
 			out = append(out, s.o.IMF()...)
 		}
@@ -180,7 +181,7 @@ func decode(r *http.Request, v any) error {
 }
 
 // opContext applies an OpRequest's timeout to the request context.
-func opContext(r *http.Request, op OpRequest) (context.Context, context.CancelFunc, error) {
+func opContext(r *http.Request, op wire.OpRequest) (context.Context, context.CancelFunc, error) {
 	if op.Timeout == "" {
 		ctx, cancel := context.WithCancel(r.Context())
 		return ctx, cancel, nil
@@ -199,7 +200,7 @@ func (s *Server) resourceVerb(w http.ResponseWriter, r *http.Request) {
 	b := s.o.Backend
 	switch verb {
 	case "online", "offline":
-		var op OpRequest
+		var op wire.OpRequest
 		if err := decode(r, &op); err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
@@ -214,20 +215,20 @@ func (s *Server) resourceVerb(w http.ResponseWriter, r *http.Request) {
 		if verb == "offline" {
 			f = b.OfflineResource
 		}
-		reply(w, OKReply{OK: true}, causeOf(ctx, f(ctx, name, op.Wait)))
+		reply(w, wire.OKReply{OK: true}, causeOf(ctx, f(ctx, name, op.Wait)))
 	case "probe", "clear", "refreshinfo":
 		f := map[string]func(string) error{"probe": b.Probe, "clear": b.Clear, "refreshinfo": b.RefreshInfo}[verb]
-		reply(w, OKReply{OK: true}, f(name))
+		reply(w, wire.OKReply{OK: true}, f(name))
 	case "action":
-		var a ActionRequest
+		var a wire.ActionRequest
 		if err := decode(r, &a); err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		res, err := b.Action(r.Context(), name, a.Token, a.Args)
-		reply(w, ActionReply{ExitCode: res.ExitCode, Outcome: res.Outcome.String(), Output: string(res.Output)}, err)
+		reply(w, wire.ActionReply{ExitCode: res.ExitCode, Outcome: res.Outcome.String(), Output: string(res.Output)}, err)
 	case "modify":
-		var m ModifyRequest
+		var m wire.ModifyRequest
 		if err := decode(r, &m); err != nil {
 			writeError(w, http.StatusBadRequest, err.Error())
 			return
@@ -236,7 +237,7 @@ func (s *Server) resourceVerb(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, "malformed request body: no attribute given")
 			return
 		}
-		reply(w, OKReply{OK: true}, b.Modify(name, m.Attribute, m.Values))
+		reply(w, wire.OKReply{OK: true}, b.Modify(name, m.Attribute, m.Values))
 	default:
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such resource operation %q", verb))
 	}
@@ -248,7 +249,7 @@ func (s *Server) groupVerb(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such group operation %q", verb))
 		return
 	}
-	var op OpRequest
+	var op wire.OpRequest
 	if err := decode(r, &op); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -263,7 +264,7 @@ func (s *Server) groupVerb(w http.ResponseWriter, r *http.Request) {
 	if verb == "offline" {
 		f = s.o.Backend.OfflineGroup
 	}
-	reply(w, OKReply{OK: true}, causeOf(ctx, f(ctx, name, op.Wait)))
+	reply(w, wire.OKReply{OK: true}, causeOf(ctx, f(ctx, name, op.Wait)))
 }
 
 // causeOf replaces a bare context error by the context's cause.
@@ -333,7 +334,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 func writeError(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(ErrorReply{Error: msg})
+	json.NewEncoder(w).Encode(wire.ErrorReply{Error: msg})
 }
 
 // reply writes v, or err with the status its kind deserves.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
@@ -21,12 +22,12 @@ func TestModifyWhileReading(t *testing.T) {
 		name, res, attr string
 		values          []string
 		// check reports whether the resource's view shows value v.
-		check func(v ResourceView, value string) bool
+		check func(v wire.ResourceView, value string) bool
 	}{
 		{"Critical of a faulting leaf", "ip", "Critical", []string{"0", "1"},
-			func(v ResourceView, s string) bool { return v.Critical == (s == "1") }},
+			func(v wire.ResourceView, s string) bool { return v.Critical == (s == "1") }},
 		{"Enabled of a required resource", "disk", "Enabled", []string{"0", "1"},
-			func(v ResourceView, s string) bool { return v.Enabled == (s == "1") }},
+			func(v wire.ResourceView, s string) bool { return v.Enabled == (s == "1") }},
 		{"Operations of a parent", "app", "Operations", []string{"OnOnly", "OnOff"}, nil},
 		{"a type attribute", "db", "Port", []string{"1", "2", "3"}, nil},
 	}

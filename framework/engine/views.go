@@ -3,79 +3,16 @@ package engine
 import (
 	"context"
 	"sort"
-	"time"
 
+	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
-// ResourceView is a resource as the API shows it.
-type ResourceView struct {
-	Name         string            `json:"name"`
-	Type         string            `json:"type"`
-	Group        string            `json:"group"`
-	State        string            `json:"state"`
-	Flags        []string          `json:"flags,omitempty"`
-	Internal     string            `json:"internal,omitempty"`
-	Confidence   int               `json:"confidence"`
-	LastMonitor  *time.Time        `json:"last_monitor,omitempty"`
-	Counters     map[string]int    `json:"counters,omitempty"`
-	ResourceInfo map[string]string `json:"resource_info,omitempty"`
-	Enabled      bool              `json:"enabled"`
-	Critical     bool              `json:"critical"`
-	Requires     []string          `json:"requires,omitempty"`
-	Attributes   []AttrView        `json:"attributes,omitempty"`
-}
-
-// AttrView is one attribute with its resolved value.
-type AttrView struct {
-	Name   string   `json:"name"`
-	Kind   string   `json:"kind"`
-	Dim    string   `json:"dimension"`
-	Static bool     `json:"static,omitempty"`
-	Values []string `json:"values"`
-}
-
-// GroupView is a service group as the API shows it.
-type GroupView struct {
-	Name       string         `json:"name"`
-	State      string         `json:"state"`
-	Flags      []string       `json:"flags,omitempty"`
-	Parallel   bool           `json:"parallel"`
-	Enabled    bool           `json:"enabled"`
-	AutoStart  bool           `json:"autostart"`
-	Intent     string         `json:"intent,omitempty"`
-	SystemList []string       `json:"system_list,omitempty"`
-	Requires   []GroupDepView `json:"requires,omitempty"`
-	Resources  []ResourceView `json:"resources"`
-}
-
-// GroupDepView is one `requires group` line.
-type GroupDepView struct {
-	Group    string `json:"group"`
-	Category string `json:"category"`
-	Location string `json:"location"`
-	Rigidity string `json:"rigidity"`
-}
-
-// TypeView is a type with its resolved static attributes.
-type TypeView struct {
-	Name       string     `json:"name"`
-	Resources  []string   `json:"resources"`
-	Attributes []AttrView `json:"attributes,omitempty"`
-}
-
-// StatusView is the summary `vigil status` prints.
-type StatusView struct {
-	Cluster string      `json:"cluster,omitempty"`
-	System  string      `json:"system"`
-	Groups  []GroupView `json:"groups"`
-}
-
-func (e *Engine) resourceView(r *model.Resource, attrs bool) ResourceView {
+func (e *Engine) resourceView(r *model.Resource, attrs bool) wire.ResourceView {
 	st, _ := e.status(r)
 	c := e.conf(r)
-	v := ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State,
+	v := wire.ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State,
 		Flags: st.Flags, Internal: st.Internal, Confidence: st.Confidence, Counters: st.Counters,
 		ResourceInfo: st.ResourceInfo, Enabled: c.enabled(), Critical: c.critical()}
 	if v.State == "" {
@@ -96,16 +33,16 @@ func (e *Engine) resourceView(r *model.Resource, attrs bool) ResourceView {
 
 // resourceAttrs lists every attribute of the resource: the type's
 // non-static ones, the common resource ones, then the static ones.
-func resourceAttrs(r conf) []AttrView {
+func resourceAttrs(r conf) []wire.AttrView {
 	seen := map[string]bool{}
-	var out []AttrView
+	var out []wire.AttrView
 	add := func(d *model.AttrDef) {
 		if seen[d.Name] {
 			return
 		}
 		seen[d.Name] = true
 		v, _ := r.Attr(d.Name)
-		out = append(out, AttrView{Name: d.Name, Kind: d.Kind.String(), Dim: d.Dim.String(),
+		out = append(out, wire.AttrView{Name: d.Name, Kind: d.Kind.String(), Dim: d.Dim.String(),
 			Static: d.Static, Values: nonNil(v.Elements())})
 	}
 	for _, n := range r.Type.Order {
@@ -128,7 +65,7 @@ func resourceAttrs(r conf) []AttrView {
 }
 
 // typeAttrs lists the type's static attributes with their type-level values.
-func typeAttrs(t *model.Type) []AttrView {
+func typeAttrs(t *model.Type) []wire.AttrView {
 	names := map[string]*model.AttrDef{}
 	for n, d := range model.Catalogue {
 		names[n] = d
@@ -138,11 +75,11 @@ func typeAttrs(t *model.Type) []AttrView {
 			names[n] = d
 		}
 	}
-	var out []AttrView
+	var out []wire.AttrView
 	for _, n := range sortedNames(names) {
 		d := names[n]
 		v, _ := t.StaticValue(n)
-		out = append(out, AttrView{Name: n, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: true,
+		out = append(out, wire.AttrView{Name: n, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: true,
 			Values: nonNil(v.Elements())})
 	}
 	return out
@@ -164,18 +101,18 @@ func sortedNames[V any](m map[string]V) []string {
 	return out
 }
 
-func (e *Engine) groupView(g *model.Group) GroupView {
+func (e *Engine) groupView(g *model.Group) wire.GroupView {
 	st, flags := e.groupState(g)
 	e.mu.Lock()
 	intent := e.intent[g.Name]
 	e.mu.Unlock()
-	v := GroupView{Name: g.Name, State: st, Flags: flags, Parallel: g.Parallel(), Enabled: groupEnabled(g),
-		AutoStart: g.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []ResourceView{}}
+	v := wire.GroupView{Name: g.Name, State: st, Flags: flags, Parallel: g.Parallel(), Enabled: groupEnabled(g),
+		AutoStart: g.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []wire.ResourceView{}}
 	for _, kv := range g.SystemList() {
 		v.SystemList = append(v.SystemList, kv.Key)
 	}
 	for _, d := range g.Requires {
-		v.Requires = append(v.Requires, GroupDepView{Group: d.Child, Category: d.Category,
+		v.Requires = append(v.Requires, wire.GroupDepView{Group: d.Child, Category: d.Category,
 			Location: d.Location, Rigidity: rigidity(d)})
 	}
 	rs := append([]*model.Resource(nil), g.Resources...)
@@ -187,14 +124,14 @@ func (e *Engine) groupView(g *model.Group) GroupView {
 }
 
 // Status returns every group on this system with its resources.
-func (e *Engine) Status() StatusView {
-	v := StatusView{Cluster: e.cfg.Cluster, System: e.o.System, Groups: e.Groups()}
+func (e *Engine) Status() wire.StatusView {
+	v := wire.StatusView{Cluster: e.cfg.Cluster, System: e.o.System, Groups: e.Groups()}
 	return v
 }
 
 // Groups lists the groups configured on this system.
-func (e *Engine) Groups() []GroupView {
-	out := []GroupView{}
+func (e *Engine) Groups() []wire.GroupView {
+	out := []wire.GroupView{}
 	for _, n := range e.cfg.GroupNames() {
 		if g := e.cfg.Groups[n]; e.onSystem(g) {
 			out = append(out, e.groupView(g))
@@ -204,17 +141,17 @@ func (e *Engine) Groups() []GroupView {
 }
 
 // Group returns one group.
-func (e *Engine) Group(name string) (GroupView, error) {
+func (e *Engine) Group(name string) (wire.GroupView, error) {
 	g, err := e.group(name)
 	if err != nil {
-		return GroupView{}, err
+		return wire.GroupView{}, err
 	}
 	return e.groupView(g), nil
 }
 
 // Resources lists every resource.
-func (e *Engine) Resources() []ResourceView {
-	out := []ResourceView{}
+func (e *Engine) Resources() []wire.ResourceView {
+	out := []wire.ResourceView{}
 	for _, n := range e.cfg.ResourceNames() {
 		out = append(out, e.resourceView(e.cfg.Resources[n], false))
 	}
@@ -222,26 +159,26 @@ func (e *Engine) Resources() []ResourceView {
 }
 
 // Resource returns one resource with all its attributes.
-func (e *Engine) Resource(name string) (ResourceView, error) {
+func (e *Engine) Resource(name string) (wire.ResourceView, error) {
 	r, err := e.resource(name)
 	if err != nil {
-		return ResourceView{}, err
+		return wire.ResourceView{}, err
 	}
 	return e.resourceView(r, true), nil
 }
 
 // Value returns the resolved value of one attribute of a resource.
-func (e *Engine) Value(res, attr string) (AttrView, error) {
+func (e *Engine) Value(res, attr string) (wire.AttrView, error) {
 	r, err := e.resource(res)
 	if err != nil {
-		return AttrView{}, err
+		return wire.AttrView{}, err
 	}
 	d, ok := attrDef(r, attr)
 	if !ok {
-		return AttrView{}, errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
+		return wire.AttrView{}, errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
 	}
 	v, _ := e.conf(r).Attr(attr)
-	return AttrView{Name: attr, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: d.Static,
+	return wire.AttrView{Name: attr, Kind: d.Kind.String(), Dim: d.Dim.String(), Static: d.Static,
 		Values: nonNil(v.Elements())}, nil
 }
 
@@ -254,8 +191,8 @@ func attrDef(r *model.Resource, name string) (*model.AttrDef, bool) {
 }
 
 // Types lists the types that have resources or are defined.
-func (e *Engine) Types() []TypeView {
-	out := []TypeView{}
+func (e *Engine) Types() []wire.TypeView {
+	out := []wire.TypeView{}
 	for _, n := range e.cfg.TypeNames() {
 		out = append(out, e.typeView(e.cfg.Types[n], false))
 	}
@@ -263,16 +200,16 @@ func (e *Engine) Types() []TypeView {
 }
 
 // Type returns one type with its resolved static attributes.
-func (e *Engine) Type(name string) (TypeView, error) {
+func (e *Engine) Type(name string) (wire.TypeView, error) {
 	t, ok := e.cfg.Types[name]
 	if !ok {
-		return TypeView{}, notFound("type", name)
+		return wire.TypeView{}, notFound("type", name)
 	}
 	return e.typeView(t, true), nil
 }
 
-func (e *Engine) typeView(t *model.Type, attrs bool) TypeView {
-	v := TypeView{Name: t.Name, Resources: []string{}}
+func (e *Engine) typeView(t *model.Type, attrs bool) wire.TypeView {
+	v := wire.TypeView{Name: t.Name, Resources: []string{}}
 	for _, r := range e.cfg.ResourcesOfType(t.Name) {
 		v.Resources = append(v.Resources, r.Name)
 	}
@@ -280,7 +217,7 @@ func (e *Engine) typeView(t *model.Type, attrs bool) TypeView {
 		v.Attributes = typeAttrs(t)
 		for _, n := range t.Order {
 			if d := t.Attrs[n]; !d.Static {
-				v.Attributes = append(v.Attributes, AttrView{Name: n, Kind: d.Kind.String(),
+				v.Attributes = append(v.Attributes, wire.AttrView{Name: n, Kind: d.Kind.String(),
 					Dim: d.Dim.String(), Values: nonNil(d.Default.Elements())})
 			}
 		}
