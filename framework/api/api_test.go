@@ -217,7 +217,7 @@ func TestPeerCheck(t *testing.T) {
 		{"root", peer{UID: 0}, 200},
 		{"daemon user", peer{UID: 1000}, 200},
 		{"other user", peer{UID: 1001}, 403},
-		{"no credentials", peer{Err: errors.New("x")}, 403},
+		{"credentials unreadable", peer{Err: errors.New("x")}, 403},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

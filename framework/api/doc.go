@@ -2,7 +2,7 @@
 // under /v1/, served by the daemon and used by every CLI command. The socket
 // is created with mode 0600 and every connection's peer credentials
 // (SO_PEERCRED) are checked: only root and the daemon's own user may talk
-// to it.
+// to it, and a connection whose credentials cannot be read is refused.
 //
 // It owns the routes, the JSON error format ({"error": "..."} with an HTTP
 // status derived from the engine's sentinel errors) and the Go client; the

@@ -48,21 +48,33 @@ func NewServer(o ServerOptions) *Server {
 	return s
 }
 
-// Handler returns the HTTP handler, with the peer credential check.
+// Handler returns the HTTP handler, with the peer credential check. The
+// check fails closed: a request whose connection has no peer credentials
+// (not served by Serve, not a Unix socket, SO_PEERCRED failed) is refused
+// with 403 like one from a user who may not connect.
 func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, ok := peerFrom(r.Context()); ok {
-			if p.Err != nil {
-				writeError(w, http.StatusForbidden, fmt.Sprintf("peer credentials unavailable: %v", p.Err))
-				return
-			}
-			if p.UID != 0 && p.UID != s.o.AllowUID {
-				writeError(w, http.StatusForbidden, fmt.Sprintf("permission denied: uid %d may not use this socket", p.UID))
-				return
-			}
+		if msg, ok := s.admit(r.Context()); !ok {
+			writeError(w, http.StatusForbidden, msg)
+			return
 		}
 		s.mux.ServeHTTP(w, r)
 	})
+}
+
+// admit reports whether the peer recorded in ctx may use the API and, if
+// not, why.
+func (s *Server) admit(ctx context.Context) (string, bool) {
+	p, ok := peerFrom(ctx)
+	switch {
+	case !ok:
+		return "peer credentials unavailable: none recorded for this connection", false
+	case p.Err != nil:
+		return fmt.Sprintf("peer credentials unavailable: %v", p.Err), false
+	case p.UID != 0 && p.UID != s.o.AllowUID:
+		return fmt.Sprintf("permission denied: uid %d may not use this socket", p.UID), false
+	}
+	return "", true
 }
 
 // Listen creates the socket at path (mode 0600, its directory 0755 if
