@@ -25,6 +25,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/api"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/config"
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/engine"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
@@ -125,7 +126,7 @@ func loadConfig(cmd *cobra.Command, path string) (*model.Config, error) {
 	if err == nil {
 		return cfg, nil
 	}
-	var list config.ErrorList
+	var list syntax.ErrorList
 	if !errors.As(err, &list) {
 		return nil, &exitError{code: 1, err: err}
 	}

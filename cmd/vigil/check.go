@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-ha/vigil/framework/config"
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 func init() { subcommands = append(subcommands, newCheckCmd) }
@@ -26,7 +27,7 @@ func newCheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := config.Load(args[0])
 			if err != nil {
-				var list config.ErrorList
+				var list syntax.ErrorList
 				if !errors.As(err, &list) {
 					return &exitError{code: 1, err: err}
 				}

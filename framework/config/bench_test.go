@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // writeLarge writes a configuration of n resources (100 per group, four
@@ -54,10 +54,10 @@ func readLex(tb testing.TB, dir string) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var errs model.ErrorList
-	l := newLexer("main.cf", src, &errs)
+	var errs syntax.ErrorList
+	s := syntax.NewScanner("main.cf", src, &errs)
 	n := 0
-	for l.next().kind != tEOF {
+	for _, _, ok := s.Scan(); ok; _, _, ok = s.Scan() {
 		n++
 	}
 	return n

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
@@ -13,7 +14,7 @@ func (l *loader) build(root *unit) *model.Config {
 	cfg := &model.Config{
 		Dir: l.dir, ClusterAt: map[string]model.Value{}, Types: map[string]*model.Type{},
 		Groups: map[string]*model.Group{}, Resources: map[string]*model.Resource{},
-		FileIncludes: map[string][]string{}, SystemPos: map[string]model.Pos{},
+		FileIncludes: map[string][]string{}, SystemPos: map[string]syntax.Pos{},
 	}
 	cfg.Files = append(cfg.Files, root.src.path)
 	for _, u := range l.parsed {
@@ -21,7 +22,7 @@ func (l *loader) build(root *unit) *model.Config {
 			cfg.Files = append(cfg.Files, u.src.path)
 		}
 		for _, st := range u.file.Stmts {
-			if td, ok := st.(*TypeDef); ok {
+			if td, ok := st.(*syntax.TypeDef); ok {
 				l.addType(cfg, td)
 			}
 		}
@@ -31,9 +32,9 @@ func (l *loader) build(root *unit) *model.Config {
 		var incs []string
 		for _, st := range u.file.Stmts {
 			switch s := st.(type) {
-			case *Include:
+			case *syntax.Include:
 				incs = append(incs, s.Path)
-			case *TypeDef:
+			case *syntax.TypeDef:
 			default:
 				l.errs.Add(st.Position(), "only type definitions and include directives may appear in an included file")
 			}
@@ -47,34 +48,35 @@ func (l *loader) build(root *unit) *model.Config {
 	return cfg
 }
 
-func (l *loader) errorf(p model.Pos, format string, args ...any) {
+func (l *loader) errorf(p syntax.Pos, format string, args ...any) {
 	l.errs.Add(p, fmt.Sprintf(format, args...))
 }
 
 // first formats the position of an earlier definition for a duplicate
 // diagnostic: just line:col in the same file.
-func first(p, dup model.Pos) string {
+func first(p, dup syntax.Pos) string {
 	if p.File == dup.File {
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
 	}
 	return p.String()
 }
 
-func (l *loader) addType(cfg *model.Config, td *TypeDef) {
+func (l *loader) addType(cfg *model.Config, td *syntax.TypeDef) {
 	if old, ok := cfg.Types[td.Name]; ok {
 		l.errorf(td.Pos, "type %s defined twice (first at %s)", td.Name, first(old.Pos, td.Pos))
 		return
 	}
 	t := &model.Type{Name: td.Name, Attrs: map[string]*model.AttrDef{}, Statics: map[string]model.Value{},
-		StaticPos: map[string]model.Pos{}, Pos: td.Pos}
+		StaticPos: map[string]syntax.Pos{}, Pos: td.Pos}
 	cfg.Types[td.Name] = t
 	for _, d := range td.Decls {
 		if old, ok := t.Attrs[d.Name]; ok {
 			l.errorf(d.Pos, "attribute %s declared twice in type %s (first at %s)", d.Name, td.Name, first(old.Pos, d.Pos))
 			continue
 		}
-		def := &model.AttrDef{Name: d.Name, Kind: d.Kind, Dim: d.Dim, Static: d.Static, Temp: d.Temp,
-			Default: model.Zero(d.Dim), Pos: d.Pos}
+		kind, dim := declType(d)
+		def := &model.AttrDef{Name: d.Name, Kind: kind, Dim: dim, Static: d.Static, Temp: d.Temp,
+			Default: model.Zero(dim), Pos: d.Pos}
 		if d.Value != nil {
 			def.Default, def.HasDef = l.value(d.Value, def), true
 			if d.Static {
@@ -96,10 +98,34 @@ func (l *loader) addType(cfg *model.Config, td *TypeDef) {
 	}
 }
 
+// kindWords gives the type keywords of a declaration their kind and
+// dimension (keylist is a dimension written in the kind's place).
+var kindWords = map[string]struct {
+	kind model.Kind
+	dim  model.Dimension
+}{
+	"str": {model.Str, model.Scalar}, "i18nstr": {model.Str, model.Scalar},
+	"int": {model.Int, model.Scalar}, "boolean": {model.Boolean, model.Scalar},
+	"keylist": {model.Str, model.Keylist},
+}
+
+// declType returns the kind and dimension of a declaration: brackets make a
+// vector or an association (the parser has reported them after keylist).
+func declType(d *syntax.AttrDecl) (model.Kind, model.Dimension) {
+	kw := kindWords[d.Kind]
+	switch d.Shape {
+	case syntax.Square:
+		return kw.kind, model.Vector
+	case syntax.Curly:
+		return kw.kind, model.Assoc
+	}
+	return kw.kind, kw.dim
+}
+
 // value converts a value node to a model value. The dimension comes from the
 // syntax (a scalar, a list, a list of k = v pairs); def, when known, decides
 // between vector and keylist and gives an empty list its dimension.
-func (l *loader) value(n *ValueNode, def *model.AttrDef) model.Value {
+func (l *loader) value(n *syntax.ValueNode, def *model.AttrDef) model.Value {
 	if !n.List {
 		return model.ScalarValue(n.Scalar.Text)
 	}
@@ -137,25 +163,25 @@ type mainBuilder struct {
 	cfg   *model.Config
 	group *model.Group
 	bad   map[string]bool // resources that failed to build; links to them are not reported again
-	links []*Requires
+	links []*syntax.Requires
 }
 
-func (b *mainBuilder) run(f *File) {
+func (b *mainBuilder) run(f *syntax.File) {
 	for _, st := range f.Stmts {
 		switch s := st.(type) {
-		case *Include:
+		case *syntax.Include:
 			b.cfg.Includes = append(b.cfg.Includes, s.Path)
-		case *Block:
+		case *syntax.Block:
 			b.block(s)
-		case *ResourceDef:
+		case *syntax.ResourceDef:
 			b.resource(s)
-		case *Requires:
+		case *syntax.Requires:
 			if b.group == nil {
 				b.l.errorf(s.Pos, "dependency %s requires %s outside a group", s.Parent, s.Child)
 				continue
 			}
 			b.links = append(b.links, s)
-		case *GroupRequires:
+		case *syntax.GroupRequires:
 			if b.group == nil {
 				b.l.errorf(s.Pos, "requires group %s outside a group", s.Group)
 				continue
@@ -169,7 +195,7 @@ func (b *mainBuilder) run(f *File) {
 	}
 }
 
-func (b *mainBuilder) block(s *Block) {
+func (b *mainBuilder) block(s *syntax.Block) {
 	switch s.Kind {
 	case "cluster":
 		if b.cfg.Cluster != "" {
@@ -191,7 +217,7 @@ func (b *mainBuilder) block(s *Block) {
 			b.l.errorf(s.Pos, "group %s defined twice (first at %s)", s.Name, first(old.Pos, s.Pos))
 			return
 		}
-		g := &model.Group{Name: s.Name, Attrs: map[string]model.Value{}, AttrPos: map[string]model.Pos{}, Pos: s.Pos}
+		g := &model.Group{Name: s.Name, Attrs: map[string]model.Value{}, AttrPos: map[string]syntax.Pos{}, Pos: s.Pos}
 		b.cfg.Groups[s.Name] = g
 		b.group = g
 		b.attrs(s.Attrs, g.Attrs, g.AttrPos, "group "+s.Name)
@@ -211,8 +237,8 @@ var groupAttrDims = map[string]*model.AttrDef{
 	"AutoStartList": {Name: "AutoStartList", Dim: model.Keylist},
 }
 
-func (b *mainBuilder) attrs(as []*Assign, into map[string]model.Value, pos map[string]model.Pos, owner string) {
-	seen := map[string]model.Pos{}
+func (b *mainBuilder) attrs(as []*syntax.Assign, into map[string]model.Value, pos map[string]syntax.Pos, owner string) {
+	seen := map[string]syntax.Pos{}
 	for _, a := range as {
 		if p, ok := seen[a.Name]; ok {
 			b.l.errorf(a.Pos, "attribute %s of %s given twice (first at %s)", a.Name, owner, first(p, a.Pos))
@@ -226,7 +252,7 @@ func (b *mainBuilder) attrs(as []*Assign, into map[string]model.Value, pos map[s
 	}
 }
 
-func (b *mainBuilder) resource(s *ResourceDef) {
+func (b *mainBuilder) resource(s *syntax.ResourceDef) {
 	if old, ok := b.cfg.Resources[s.Name]; ok {
 		b.l.errorf(s.Pos, "resource %s defined twice (first at %s)", s.Name, first(old.Pos, s.Pos))
 		return
@@ -243,7 +269,7 @@ func (b *mainBuilder) resource(s *ResourceDef) {
 		return
 	}
 	r := &model.Resource{Name: s.Name, Type: t, Group: b.group, Values: map[string]model.Value{},
-		Overrides: map[string]model.Value{}, ValuePos: map[string]model.Pos{}, Pos: s.Pos}
+		Overrides: map[string]model.Value{}, ValuePos: map[string]syntax.Pos{}, Pos: s.Pos}
 	b.cfg.Resources[s.Name] = r
 	b.group.Resources = append(b.group.Resources, r)
 	for _, a := range s.Attrs {
@@ -272,7 +298,7 @@ func (b *mainBuilder) includeHint() string {
 	return ""
 }
 
-func (b *mainBuilder) link(s *Requires) {
+func (b *mainBuilder) link(s *syntax.Requires) {
 	parent, okP := b.cfg.Resources[s.Parent]
 	child, okC := b.cfg.Resources[s.Child]
 	if !okP && !b.bad[s.Parent] {

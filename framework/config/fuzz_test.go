@@ -4,21 +4,25 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // FuzzParse feeds arbitrary bytes to the parser and loader. Neither may
 // panic; every diagnostic must carry a position; and whatever loads cleanly
-// must print to text that loads cleanly and prints the same again.
+// must print to text that loads cleanly and prints the same again. It lives
+// here rather than beside the parser (syntax.FuzzSyntax) because it needs
+// the loader and the printer; its corpus is testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("include \"types.cf\"\ngroup g (\n)\n\tPhantom p (\n\t)\n"))
 	f.Add([]byte("type T (\n\tstatic str ArgList[] = { A, \"R:B\" };\n\tstr A;\n\tstr R;\n)\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if f, _ := Parse("fuzz.cf", src); f == nil {
+		if f, _ := syntax.Parse("fuzz.cf", src); f == nil {
 			t.Fatal("Parse returned no file")
 		}
 		cfg, err := LoadBytes("fuzz.cf", src)
 		if err != nil {
-			var list ErrorList
+			var list syntax.ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("error is not a non-empty ErrorList: %v", err)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
@@ -43,7 +44,7 @@ func TestInvalidGolden(t *testing.T) {
 	for _, n := range names {
 		t.Run(n, func(t *testing.T) {
 			_, err := Load(filepath.Join(dir, n))
-			var list ErrorList
+			var list syntax.ErrorList
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("Load: got %v, want an ErrorList", err)
 			}
@@ -131,18 +132,18 @@ func normalize(c *model.Config) *model.Config {
 	}
 	c.FileIncludes = incs
 	for _, t := range c.Types {
-		t.Pos, t.StaticPos = model.Pos{}, nil
+		t.Pos, t.StaticPos = syntax.Pos{}, nil
 		for _, d := range t.Attrs {
-			d.Pos = model.Pos{}
+			d.Pos = syntax.Pos{}
 		}
 	}
 	for _, r := range c.Resources {
-		r.Pos, r.ValuePos, r.RequirePos = model.Pos{}, nil, nil
+		r.Pos, r.ValuePos, r.RequirePos = syntax.Pos{}, nil, nil
 	}
 	for _, g := range c.Groups {
-		g.Pos, g.AttrPos = model.Pos{}, nil
+		g.Pos, g.AttrPos = syntax.Pos{}, nil
 		for i := range g.Requires {
-			g.Requires[i].Pos = model.Pos{}
+			g.Requires[i].Pos = syntax.Pos{}
 		}
 	}
 	return c

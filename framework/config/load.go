@@ -8,15 +8,10 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/typedefs"
 )
-
-// Error is one diagnostic, printed as "file:line:col: message".
-type Error = model.Error
-
-// ErrorList is the error Load returns: every diagnostic, sorted.
-type ErrorList = model.ErrorList
 
 // EmbeddedPrefix is how diagnostics name files of the bundled typedefs.
 const EmbeddedPrefix = "typedefs/"
@@ -24,15 +19,15 @@ const EmbeddedPrefix = "typedefs/"
 // Load reads a configuration: path is a directory (its main.cf is read) or
 // a main.cf file. Includes are resolved against the including file's
 // directory, then against the bundled typedefs. The configuration is
-// validated (model.Validate); when anything is wrong the error is an
-// ErrorList holding every diagnostic, sorted.
+// validated (model.Validate); when anything is wrong the error is a
+// syntax.ErrorList holding every diagnostic, sorted.
 func Load(path string) (*model.Config, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "main.cf")
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, ErrorList{{Pos: model.Pos{File: path, Line: 1, Col: 1},
+		return nil, syntax.ErrorList{{Pos: syntax.Pos{File: path, Line: 1, Col: 1},
 			Msg: fmt.Sprintf("cannot read configuration: %v", unwrapPath(err))}}
 	}
 	return loadSource(source{path: path}, src, filepath.Dir(path), false)
@@ -87,14 +82,14 @@ func (s source) key() string {
 // unit is one parsed file with the files it includes.
 type unit struct {
 	src      source
-	file     *File
+	file     *syntax.File
 	includes []*unit
 }
 
 type loader struct {
 	dir    string
 	noDisk bool
-	errs   model.ErrorList
+	errs   syntax.ErrorList
 	seen   map[string]bool
 	parsed []*unit // every parsed file, in include (depth-first) order
 }
@@ -102,11 +97,11 @@ type loader struct {
 // parse parses one file and, recursively, the files it includes.
 func (l *loader) parse(s source, src []byte) *unit {
 	l.seen[s.key()] = true
-	f, errs := Parse(s.path, src)
+	f, errs := syntax.Parse(s.path, src)
 	l.errs = append(l.errs, errs...)
 	u := &unit{src: s, file: f}
 	for _, st := range f.Stmts {
-		inc, ok := st.(*Include)
+		inc, ok := st.(*syntax.Include)
 		if !ok {
 			continue
 		}

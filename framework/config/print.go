@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
@@ -239,7 +240,7 @@ func value(v model.Value) string {
 
 // text writes a scalar bare when it is a plain word or an integer, else quoted.
 func text(s string) string {
-	if isPlainWord(s) || isIntText(s) {
+	if isPlainWord(s) || syntax.IsInt(s) {
 		return s
 	}
 	return quote(s)
@@ -247,7 +248,7 @@ func text(s string) string {
 
 // name writes a name bare unless it needs quotes or is a statement keyword.
 func name(s string) string {
-	if isPlainWord(s) && !topKeywords[s] {
+	if isPlainWord(s) && !syntax.IsKeyword(s) {
 		return s
 	}
 	return quote(s)
@@ -267,30 +268,6 @@ func quote(s string) string {
 	return b.String()
 }
 
-// isPlainWord: a letter or '_', then letters, digits, '_' and '-'.
-func isPlainWord(s string) bool {
-	if s == "" || !isLetter(s[0]) {
-		return false
-	}
-	for i := 1; i < len(s); i++ {
-		if c := s[i]; !isLetter(c) && !isDigit(c) && c != '-' {
-			return false
-		}
-	}
-	return true
-}
-
-func isIntText(s string) bool {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		s = s[1:]
-	}
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+// isPlainWord: a word as the lexer reads it, without '.' or ':' (hacf
+// quotes those).
+func isPlainWord(s string) bool { return syntax.IsWord(s) && !strings.ContainsAny(s, ".:") }

@@ -3,6 +3,8 @@ package model
 import (
 	"sort"
 	"strconv"
+
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // AttrDef is one attribute declared by a type (or by the static catalogue).
@@ -14,7 +16,7 @@ type AttrDef struct {
 	Temp    bool
 	Default Value // zero value of Dim when not declared
 	HasDef  bool  // a default was written in the declaration
-	Pos     Pos
+	Pos     syntax.Pos
 }
 
 // Type is a resource type: its declared attributes and its static attribute
@@ -27,9 +29,9 @@ type Type struct {
 	// Statics holds type-level values of static attributes written in the
 	// type (declared with a default, or assigned). Keys are attribute names.
 	Statics map[string]Value
-	Pos     Pos
+	Pos     syntax.Pos
 	// StaticPos holds the position of each value in Statics.
-	StaticPos map[string]Pos
+	StaticPos map[string]syntax.Pos
 }
 
 // Attr returns the definition of an attribute of the type: a declared one,
@@ -83,11 +85,11 @@ type Resource struct {
 	// Requires lists the resources this one depends on (its children), in
 	// configuration order.
 	Requires []*Resource
-	Pos      Pos
+	Pos      syntax.Pos
 	// ValuePos holds the position of each attribute written in Values or
 	// Overrides; RequirePos the position of each link in Requires.
-	ValuePos   map[string]Pos
-	RequirePos []Pos
+	ValuePos   map[string]syntax.Pos
+	RequirePos []syntax.Pos
 }
 
 // Attr returns the resolved value of an attribute for the resource and
@@ -144,7 +146,7 @@ type GroupDep struct {
 	Category string // online | offline
 	Location string // local | global | remote
 	Rigidity string // soft | firm | hard ("" when not written)
-	Pos      Pos
+	Pos      syntax.Pos
 }
 
 // Group is a service group.
@@ -153,8 +155,8 @@ type Group struct {
 	Attrs     map[string]Value // group attributes as written (SystemList, AutoStartList, Parallel, ...)
 	Resources []*Resource      // in configuration order
 	Requires  []GroupDep
-	Pos       Pos
-	AttrPos   map[string]Pos // position of each attribute in Attrs
+	Pos       syntax.Pos
+	AttrPos   map[string]syntax.Pos // position of each attribute in Attrs
 }
 
 // Parallel reports whether the group is a parallel group.
@@ -183,7 +185,7 @@ type Config struct {
 	// first, then included files in include order (bundled ones excluded).
 	Files []string
 	// SystemPos holds the position of each system declaration.
-	SystemPos map[string]Pos
+	SystemPos map[string]syntax.Pos
 }
 
 // TypeNames returns the type names, sorted.

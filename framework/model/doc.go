@@ -5,8 +5,10 @@
 // defaults, value resolution (resource override → type value → default) and
 // validation.
 //
-// It does not own syntax: the lexer, parser and printer of the VCS
-// configuration language live in package config, which builds a *Config.
+// It does not own syntax: source positions and diagnostics (syntax.Pos,
+// syntax.ErrorList, which Validate returns), the lexer and the parser of the
+// VCS configuration language live in package config/syntax; the loader that
+// builds a *Config and the printer live in package config.
 //
 // Resolution of an attribute for a resource:
 //

@@ -1,20 +1,9 @@
 package model
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 )
-
-// Pos is a position in a configuration file. Line and Col are 1-based.
-type Pos struct {
-	File string
-	Line int
-	Col  int
-}
-
-// String returns "file:line:col".
-func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
 
 // Kind is the value type of an attribute.
 type Kind int

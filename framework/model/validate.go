@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"strings"
+
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // MaxArgListValues is the most values ArgListValues may hold for one
@@ -21,7 +23,7 @@ var NotOverridable = map[string]bool{
 // or type, out-of-range static attributes, ArgList and IMFRegList entries
 // that name no attribute, the ArgListValues limit, dependency rules and
 // cycles. It never panics on a configuration whose maps are filled.
-func Validate(c *Config) ErrorList {
+func Validate(c *Config) syntax.ErrorList {
 	v := &validator{c: c}
 	for _, n := range c.TypeNames() {
 		v.typ(c.Types[n])
@@ -40,10 +42,10 @@ func Validate(c *Config) ErrorList {
 
 type validator struct {
 	c    *Config
-	errs ErrorList
+	errs syntax.ErrorList
 }
 
-func (v *validator) errorf(p Pos, format string, args ...any) {
+func (v *validator) errorf(p syntax.Pos, format string, args ...any) {
 	v.errs.Add(p, fmt.Sprintf(format, args...))
 }
 
@@ -100,7 +102,7 @@ func describeDecl(d *AttrDef) string {
 
 // listEntry checks that an ArgList or IMFRegList entry names an attribute;
 // for a Ref:Attr entry, that Ref is a scalar attribute of the type.
-func (v *validator) listEntry(t *Type, list, e string, p Pos) {
+func (v *validator) listEntry(t *Type, list, e string, p syntax.Pos) {
 	ref, attr, isRef := strings.Cut(e, ":")
 	if !isRef {
 		if _, ok := t.Attr(e); !ok && ResourceCatalogue[e] == nil {

@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"testing"
+
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // testConfig builds a small configuration by hand: type Web with a str Root
@@ -14,17 +16,17 @@ func testConfig() (*Config, *Type) {
 		"NicRes": {Name: "NicRes", Kind: Str, Dim: Scalar},
 	}, Order: []string{"Root", "Port", "NicRes"}, Statics: map[string]Value{
 		"ArgList": ListValue(Vector, "Root", "Port"),
-	}, StaticPos: map[string]Pos{}, Pos: Pos{File: "types.cf", Line: 1, Col: 1}}
-	g := &Group{Name: "g", Attrs: map[string]Value{}, AttrPos: map[string]Pos{}, Pos: Pos{File: "main.cf", Line: 1, Col: 1}}
+	}, StaticPos: map[string]syntax.Pos{}, Pos: syntax.Pos{File: "types.cf", Line: 1, Col: 1}}
+	g := &Group{Name: "g", Attrs: map[string]Value{}, AttrPos: map[string]syntax.Pos{}, Pos: syntax.Pos{File: "main.cf", Line: 1, Col: 1}}
 	c := &Config{Types: map[string]*Type{"Web": web}, Groups: map[string]*Group{"g": g},
-		Resources: map[string]*Resource{}, SystemPos: map[string]Pos{}}
+		Resources: map[string]*Resource{}, SystemPos: map[string]syntax.Pos{}}
 	return c, web
 }
 
 func addResource(c *Config, name string, line int, values map[string]Value) *Resource {
 	g := c.Groups["g"]
 	r := &Resource{Name: name, Type: c.Types["Web"], Group: g, Values: map[string]Value{}, Overrides: map[string]Value{},
-		ValuePos: map[string]Pos{}, Pos: Pos{File: "main.cf", Line: line, Col: 2}}
+		ValuePos: map[string]syntax.Pos{}, Pos: syntax.Pos{File: "main.cf", Line: line, Col: 2}}
 	for k, v := range values {
 		if _, static := Catalogue[k]; static {
 			r.Overrides[k] = v
@@ -58,9 +60,9 @@ func TestValidate(t *testing.T) {
 			a := addResource(c, "a", 2, nil)
 			b := addResource(c, "b", 3, nil)
 			d := addResource(c, "d", 4, nil)
-			a.Requires, a.RequirePos = []*Resource{b}, []Pos{{File: "main.cf", Line: 5, Col: 2}}
-			b.Requires, b.RequirePos = []*Resource{d}, []Pos{{File: "main.cf", Line: 6, Col: 2}}
-			d.Requires, d.RequirePos = []*Resource{a}, []Pos{{File: "main.cf", Line: 7, Col: 2}}
+			a.Requires, a.RequirePos = []*Resource{b}, []syntax.Pos{{File: "main.cf", Line: 5, Col: 2}}
+			b.Requires, b.RequirePos = []*Resource{d}, []syntax.Pos{{File: "main.cf", Line: 6, Col: 2}}
+			d.Requires, d.RequirePos = []*Resource{a}, []syntax.Pos{{File: "main.cf", Line: 7, Col: 2}}
 		}, []string{"main.cf:7:2: dependency cycle: a requires b requires d requires a"}},
 		{"Ref:Attr entry with unknown reference attribute", func(c *Config, web *Type) {
 			web.Statics["ArgList"] = ListValue(Vector, "Root", "Nic:Device")
@@ -77,7 +79,7 @@ func TestValidate(t *testing.T) {
 		}, nil},
 		{"NumThreads at type level", func(c *Config, web *Type) {
 			web.Statics["NumThreads"] = IntValue(31)
-			web.StaticPos["NumThreads"] = Pos{File: "types.cf", Line: 3, Col: 2}
+			web.StaticPos["NumThreads"] = syntax.Pos{File: "types.cf", Line: 3, Col: 2}
 		}, []string{"types.cf:3:2: attribute NumThreads of type Web: 31 is out of range 1..30"}},
 	}
 	for _, tc := range tests {
@@ -92,19 +94,5 @@ func TestValidate(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
-	}
-}
-
-func TestErrorListSortDedup(t *testing.T) {
-	l := ErrorList{
-		{Pos{"b", 1, 1}, "x"}, {Pos{"a", 2, 1}, "y"}, {Pos{"a", 1, 5}, "z"}, {Pos{"a", 1, 5}, "z"}, {Pos{"a", 1, 5}, "a"},
-	}
-	l.Sort()
-	want := "a:1:5: a\na:1:5: z\na:2:1: y\nb:1:1: x"
-	if l.Error() != want {
-		t.Errorf("got:\n%s\nwant:\n%s", l.Error(), want)
-	}
-	if (ErrorList{}).Err() != nil {
-		t.Error("empty list must be a nil error")
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 )
 
 // value checks a value against its definition: dimension, element type
 // (int: 32-bit signed, boolean: 0 or 1) and unique keys. It reports whether
 // the value is well formed, so range checks may follow.
-func (v *validator) value(val Value, d *AttrDef, p Pos, what string) bool {
+func (v *validator) value(val Value, d *AttrDef, p syntax.Pos, what string) bool {
 	if val.Dim != d.Dim {
 		v.errorf(p, "%s takes %s value, not %s", what, article(d.Dim), article(val.Dim))
 		return false
@@ -91,7 +93,7 @@ var enums = map[string][]string{
 
 // static checks the value ranges of well-formed static (and a few
 // resource-level) attributes.
-func (v *validator) static(name string, val Value, p Pos, what string) {
+func (v *validator) static(name string, val Value, p syntax.Pos, what string) {
 	if keys, ok := assocRanges[name]; ok {
 		for _, kv := range val.Assoc {
 			r, known := keys[kv.Key]

@@ -1,11 +1,13 @@
-package model
+package syntax
 
 import (
 	"sort"
 	"strings"
 )
 
-// Error is one configuration diagnostic: a position and a message.
+// Error is one configuration diagnostic: a position and a message. Every
+// stage that reads a configuration (lexer, parser, loader, validation)
+// reports its findings as Errors.
 type Error struct {
 	Pos Pos
 	Msg string
@@ -14,8 +16,8 @@ type Error struct {
 // Error returns "file:line:col: message".
 func (e Error) Error() string { return e.Pos.String() + ": " + e.Msg }
 
-// ErrorList is a list of configuration diagnostics. As an error it prints
-// one diagnostic per line.
+// ErrorList is a list of configuration diagnostics, collected rather than
+// stopping at the first. As an error it prints one diagnostic per line.
 type ErrorList []Error
 
 // Add appends a diagnostic.

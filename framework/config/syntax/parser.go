@@ -1,17 +1,13 @@
-package config
+package syntax
 
-import (
-	"fmt"
-
-	"github.com/vigil-ha/vigil/framework/model"
-)
+import "fmt"
 
 // Parse parses one configuration file. It returns the statements it could
 // read and every lexical and syntax error, sorted. A syntax error abandons
 // the statement it occurs in; parsing resumes at the next keyword that
 // starts a top-level statement.
-func Parse(file string, src []byte) (*File, model.ErrorList) {
-	var errs model.ErrorList
+func Parse(file string, src []byte) (*File, ErrorList) {
+	var errs ErrorList
 	p := &parser{lex: newLexer(file, src, &errs), errs: &errs}
 	p.tok = p.lex.next()
 	p.peek = p.lex.next()
@@ -32,7 +28,7 @@ type parser struct {
 	lex  *lexer
 	tok  token // current token
 	peek token // the one after it
-	errs *model.ErrorList
+	errs *ErrorList
 }
 
 func (p *parser) next() {

@@ -1,11 +1,9 @@
-package config
+package syntax
 
 import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/vigil-ha/vigil/framework/model"
 )
 
 func TestLexer(t *testing.T) {
@@ -25,7 +23,7 @@ func TestLexer(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var errs model.ErrorList
+			var errs ErrorList
 			l := newLexer("f", []byte(tc.src), &errs)
 			var got []string
 			for tok := l.next(); tok.kind != tEOF; tok = l.next() {
@@ -54,6 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"rigidity is optional, category is not", "requires group g local", "f:1:18: expected one of online, offline, found \"local\""},
 		{"empty name", `group "" ( )`, "f:1:7: empty group name"},
 		{"eof in block", "group g (\n\tA = 1", "f:2:7: expected an attribute name or ')', found end of file"},
+		{"keylist with brackets", "type T (\n\tkeylist K[]\n)", "f:2:2: keylist K cannot also be a vector or association"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -91,11 +90,11 @@ group g (
 	}
 	td := f.Stmts[1].(*TypeDef)
 	imf := td.Decls[0]
-	if !imf.Static || imf.Kind != model.Int || imf.Dim != model.Assoc || len(imf.Value.Elems) != 2 ||
-		imf.Value.Elems[1].Key.Text != "MonitorFreq" || imf.Value.Pos != (model.Pos{File: "f", Line: 3, Col: 21}) {
+	if !imf.Static || imf.Kind != "int" || imf.Shape != Curly || len(imf.Value.Elems) != 2 ||
+		imf.Value.Elems[1].Key.Text != "MonitorFreq" || imf.Value.Pos != (Pos{File: "f", Line: 3, Col: 21}) {
 		t.Errorf("IMF declaration parsed as %+v", imf)
 	}
-	if k := td.Decls[1]; !k.Temp || k.Dim != model.Keylist || k.Value != nil {
+	if k := td.Decls[1]; !k.Temp || k.Kind != "keylist" || k.Shape != Plain || k.Value != nil {
 		t.Errorf("keylist declaration parsed as %+v", k)
 	}
 	if v := td.Decls[2].Value; v.Elems[1].Scalar.Text != "b c" || !v.Elems[1].Scalar.Quoted || !v.Elems[2].Scalar.Int {
@@ -105,11 +104,57 @@ group g (
 		t.Errorf("assignment parsed as %+v", a)
 	}
 	gr := f.Stmts[3].(*GroupRequires)
-	if *gr != (GroupRequires{Pos: model.Pos{File: "f", Line: 11, Col: 2}, Group: "h", Category: "offline", Location: "global", Rigidity: "hard"}) {
+	if *gr != (GroupRequires{Pos: Pos{File: "f", Line: 11, Col: 2}, Group: "h", Category: "offline", Location: "global", Rigidity: "hard"}) {
 		t.Errorf("group dependency parsed as %+v", gr)
 	}
 	rq := f.Stmts[5].(*Requires)
 	if rq.Parent != "t1" || rq.Child != "t2" || rq.ChildPos.Col != 14 {
 		t.Errorf("dependency parsed as %+v", rq)
+	}
+}
+
+func TestParseDeclShapes(t *testing.T) {
+	tests := []struct {
+		name      string
+		decl      string
+		kind      string
+		shape     Shape
+		hasValue  bool
+		wantShape string
+	}{
+		{"scalar", "str A", "str", Plain, false, ""},
+		{"i18nstr", "i18nstr A", "i18nstr", Plain, false, ""},
+		{"vector", "int A[] = { 1 }", "int", Square, true, "[]"},
+		{"association", "boolean A{}", "boolean", Curly, false, "{}"},
+		{"keylist", "static temp keylist A = { x }", "keylist", Plain, true, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, errs := Parse("f", []byte("type T (\n\t"+tc.decl+"\n)"))
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			d := f.Stmts[0].(*TypeDef).Decls[0]
+			if d.Kind != tc.kind || d.Shape != tc.shape || (d.Value != nil) != tc.hasValue || d.Name != "A" ||
+				d.Shape.String() != tc.wantShape {
+				t.Errorf("parsed as %+v", d)
+			}
+		})
+	}
+}
+
+func TestScanner(t *testing.T) {
+	var errs ErrorList
+	s := NewScanner("f", []byte("group g (\n\tA = \"x y\" ) @"), &errs)
+	var got []string
+	for p, text, ok := s.Scan(); ok; p, text, ok = s.Scan() {
+		got = append(got, text+"@"+p.String())
+	}
+	want := []string{"group@f:1:1", "g@f:1:7", "(@f:1:9", "A@f:2:2", "=@f:2:4", "x y@f:2:6", ")@f:2:12", "@f:2:14"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if errs.Error() != "f:2:14: unexpected character '@'" {
+		t.Errorf("errors: %v", errs)
 	}
 }

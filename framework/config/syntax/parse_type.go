@@ -1,17 +1,8 @@
-package config
+package syntax
 
-import "github.com/vigil-ha/vigil/framework/model"
-
-// kindWords maps the value-type keywords of a declaration to kind and
-// dimension (keylist is a dimension written in the kind's place).
-var kindWords = map[string]struct {
-	kind model.Kind
-	dim  model.Dimension
-}{
-	"str": {model.Str, model.Scalar}, "i18nstr": {model.Str, model.Scalar},
-	"int": {model.Int, model.Scalar}, "boolean": {model.Boolean, model.Scalar},
-	"keylist": {model.Str, model.Keylist},
-}
+// kindWords are the type keywords of a declaration (keylist is a dimension
+// written in the kind's place; package config gives them their meaning).
+var kindWords = map[string]bool{"str": true, "i18nstr": true, "int": true, "boolean": true, "keylist": true}
 
 // typeDef parses
 //
@@ -48,12 +39,11 @@ func (p *parser) attrDecl() *AttrDecl {
 		d.Temp = true
 		p.next()
 	}
-	kw, ok := kindWords[p.tok.text]
-	if p.tok.kind != tWord || !ok {
+	if p.tok.kind != tWord || !kindWords[p.tok.text] {
 		p.fail("expected an attribute type (str, int, boolean, keylist) or ')', found %s", p.tok.describe())
 	}
+	d.Kind = p.tok.text
 	p.next()
-	d.Kind, d.Dim = kw.kind, kw.dim
 	n := p.tok
 	if n.kind != tWord {
 		p.fail("expected an attribute name, found %s", n.describe())
@@ -63,10 +53,10 @@ func (p *parser) attrDecl() *AttrDecl {
 	switch {
 	case p.accept(tLBrack):
 		p.expect(tRBrack, "after '[' in declaration of "+d.Name)
-		d.Dim = p.listDim(d, model.Vector)
+		d.Shape = p.listShape(d, Square)
 	case p.accept(tLBrace):
 		p.expect(tRBrace, "after '{' in declaration of "+d.Name)
-		d.Dim = p.listDim(d, model.Assoc)
+		d.Shape = p.listShape(d, Curly)
 	}
 	if p.accept(tEq) {
 		d.Value = p.value()
@@ -74,9 +64,10 @@ func (p *parser) attrDecl() *AttrDecl {
 	return d
 }
 
-func (p *parser) listDim(d *AttrDecl, dim model.Dimension) model.Dimension {
-	if d.Dim == model.Keylist {
+// listShape reports brackets after a keylist, which is a list already.
+func (p *parser) listShape(d *AttrDecl, s Shape) Shape {
+	if d.Kind == "keylist" {
 		p.errs.Add(d.Pos, "keylist "+d.Name+" cannot also be a vector or association")
 	}
-	return dim
+	return s
 }

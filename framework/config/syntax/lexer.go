@@ -1,10 +1,6 @@
-package config
+package syntax
 
-import (
-	"fmt"
-
-	"github.com/vigil-ha/vigil/framework/model"
-)
+import "fmt"
 
 // tokKind is the kind of a lexical token.
 type tokKind int
@@ -39,7 +35,7 @@ func (k tokKind) String() string { return tokNames[k] }
 type token struct {
 	kind tokKind
 	text string
-	pos  model.Pos
+	pos  Pos
 }
 
 // describe names the token for a diagnostic.
@@ -63,10 +59,10 @@ type lexer struct {
 	off  int
 	line int
 	col  int
-	errs *model.ErrorList
+	errs *ErrorList
 }
 
-func newLexer(file string, src []byte, errs *model.ErrorList) *lexer {
+func newLexer(file string, src []byte, errs *ErrorList) *lexer {
 	l := &lexer{file: file, src: src, line: 1, col: 1, errs: errs}
 	if len(src) >= 3 && src[0] == 0xEF && src[1] == 0xBB && src[2] == 0xBF {
 		l.off = 3 // a UTF-8 byte order mark is not part of the text
@@ -74,9 +70,9 @@ func newLexer(file string, src []byte, errs *model.ErrorList) *lexer {
 	return l
 }
 
-func (l *lexer) pos() model.Pos { return model.Pos{File: l.file, Line: l.line, Col: l.col} }
+func (l *lexer) pos() Pos { return Pos{File: l.file, Line: l.line, Col: l.col} }
 
-func (l *lexer) errorf(p model.Pos, format string, args ...any) {
+func (l *lexer) errorf(p Pos, format string, args ...any) {
 	l.errs.Add(p, fmt.Sprintf(format, args...))
 }
 
@@ -142,6 +138,43 @@ func isWordByte(c byte) bool {
 	return isLetter(c) || isDigit(c) || c == '-' || c == '.' || c == ':'
 }
 
+// IsWord reports whether s reads back as one unquoted word: a letter or
+// '_', then letters, digits, '_', '-', '.' and ':'. A printer writes other
+// text quoted.
+func IsWord(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isWordByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsInt reports whether s reads back as one integer: an optional sign and
+// decimal digits.
+func IsInt(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsKeyword reports whether s is a word that starts a top-level statement
+// (include, cluster, system, group, type, requires): a name spelled so must
+// be quoted to be read as a name.
+func IsKeyword(s string) bool { return topKeywords[s] }
+
 // next returns the next token.
 func (l *lexer) next() token {
 	l.skipSpace()
@@ -176,7 +209,7 @@ func (l *lexer) next() token {
 }
 
 // lexNumber reads [+-]digits; digits followed by word characters are an error.
-func (l *lexer) lexNumber(p model.Pos) token {
+func (l *lexer) lexNumber(p Pos) token {
 	start := l.off
 	l.advance()
 	for l.off < len(l.src) && isWordByte(l.src[l.off]) {
@@ -194,7 +227,7 @@ func (l *lexer) lexNumber(p model.Pos) token {
 
 // lexString reads a double-quoted string; \" and \\ are escapes, any other
 // backslash is kept as written.
-func (l *lexer) lexString(p model.Pos) token {
+func (l *lexer) lexString(p Pos) token {
 	l.advance()
 	var buf []byte
 	for {

@@ -1,6 +1,4 @@
-package config
-
-import "github.com/vigil-ha/vigil/framework/model"
+package syntax
 
 // File is one parsed configuration file.
 type File struct {
@@ -11,18 +9,18 @@ type File struct {
 // Stmt is a top-level statement: *Include, *Block, *TypeDef, *ResourceDef,
 // *Requires or *GroupRequires.
 type Stmt interface {
-	Position() model.Pos
+	Position() Pos
 }
 
 // Include is `include "path"`.
 type Include struct {
-	Pos  model.Pos
+	Pos  Pos
 	Path string
 }
 
 // Block is `cluster|system|group <name> [( assignments )]`.
 type Block struct {
-	Pos   model.Pos
+	Pos   Pos
 	Kind  string // cluster, system or group
 	Name  string
 	Attrs []*Assign
@@ -30,7 +28,7 @@ type Block struct {
 
 // TypeDef is `type <name> ( declarations )`.
 type TypeDef struct {
-	Pos     model.Pos
+	Pos     Pos
 	Name    string
 	Decls   []*AttrDecl
 	Assigns []*Assign // plain `Attr = value` lines: type-level static values
@@ -38,18 +36,41 @@ type TypeDef struct {
 
 // AttrDecl is `[static] [temp] <kind> <name>[[]|{}] [= value]`.
 type AttrDecl struct {
-	Pos    model.Pos
+	Pos    Pos
 	Static bool
 	Temp   bool
-	Kind   model.Kind
-	Dim    model.Dimension
+	Kind   string // the type keyword as written: str, i18nstr, int, boolean or keylist
+	Shape  Shape  // the brackets after the name
 	Name   string
 	Value  *ValueNode // nil when no default is written
 }
 
+// Shape is what follows the name in an attribute declaration.
+type Shape int
+
+// Shapes of a declaration. Keylist is a type keyword, not a shape, and takes
+// no brackets.
+const (
+	Plain  Shape = iota // `str A`: a scalar, or a keylist
+	Square              // `str A[]`: a vector
+	Curly               // `str A{}`: an association
+)
+
+// String returns the brackets as written: "", "[]" or "{}".
+func (s Shape) String() string {
+	switch s {
+	case Square:
+		return "[]"
+	case Curly:
+		return "{}"
+	default:
+		return ""
+	}
+}
+
 // ResourceDef is `<type> <name> [( assignments )]`.
 type ResourceDef struct {
-	Pos   model.Pos
+	Pos   Pos
 	Type  string
 	Name  string
 	Attrs []*Assign
@@ -57,15 +78,15 @@ type ResourceDef struct {
 
 // Requires is `<parent> requires <child>`.
 type Requires struct {
-	Pos      model.Pos
+	Pos      Pos
 	Parent   string
 	Child    string
-	ChildPos model.Pos
+	ChildPos Pos
 }
 
 // GroupRequires is `requires group <g> online|offline local|global|remote [soft|firm|hard]`.
 type GroupRequires struct {
-	Pos      model.Pos
+	Pos      Pos
 	Group    string
 	Category string
 	Location string
@@ -74,7 +95,7 @@ type GroupRequires struct {
 
 // Assign is `<attr> = <value>`.
 type Assign struct {
-	Pos   model.Pos
+	Pos   Pos
 	Name  string
 	Value *ValueNode
 }
@@ -82,7 +103,7 @@ type Assign struct {
 // ValueNode is a scalar or a braced list. Elements of a list may carry keys
 // (`k = v`), which makes the list an association.
 type ValueNode struct {
-	Pos    model.Pos
+	Pos    Pos
 	List   bool
 	Scalar Scalar // when !List
 	Elems  []Elem // when List
@@ -96,26 +117,26 @@ type Elem struct {
 
 // Scalar is a word, string or integer token.
 type Scalar struct {
-	Pos    model.Pos
+	Pos    Pos
 	Text   string
 	Quoted bool
 	Int    bool
 }
 
 // Position returns the position of the statement's first token.
-func (s *Include) Position() model.Pos { return s.Pos }
+func (s *Include) Position() Pos { return s.Pos }
 
 // Position returns the position of the statement's first token.
-func (s *Block) Position() model.Pos { return s.Pos }
+func (s *Block) Position() Pos { return s.Pos }
 
 // Position returns the position of the statement's first token.
-func (s *TypeDef) Position() model.Pos { return s.Pos }
+func (s *TypeDef) Position() Pos { return s.Pos }
 
 // Position returns the position of the statement's first token.
-func (s *ResourceDef) Position() model.Pos { return s.Pos }
+func (s *ResourceDef) Position() Pos { return s.Pos }
 
 // Position returns the position of the statement's first token.
-func (s *Requires) Position() model.Pos { return s.Pos }
+func (s *Requires) Position() Pos { return s.Pos }
 
 // Position returns the position of the statement's first token.
-func (s *GroupRequires) Position() model.Pos { return s.Pos }
+func (s *GroupRequires) Position() Pos { return s.Pos }
