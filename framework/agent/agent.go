@@ -13,7 +13,9 @@ import (
 	"github.com/vigil-ha/vigil/framework/arglist"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // Errors of the agent API, wrapped with the resource name.
@@ -40,14 +42,20 @@ type IMF interface {
 
 // Options configure an Agent.
 type Options struct {
-	Type   *model.Type
-	Config *model.Config // for arglist.Build (Ref:Attr); may be replaced via Reconfigure
-	Impl   ep.Implementation
-	Clock  clock.Clock
-	Logger *zap.Logger
+	Type *model.Type
+	// Snapshot returns the configuration in force, an immutable snapshot
+	// (engine.Engine.Snapshot). Each entry point's request is built against
+	// the snapshot current when the request is built: its resource's
+	// attributes and every Ref:Attr entry come from that one snapshot. Nil
+	// uses the resources as handed to Add and Update, without Ref:Attr
+	// targets (tests).
+	Snapshot func() *model.Config
+	Impl     ep.Implementation
+	Clock    clock.Clock
+	Logger   *zap.Logger
 	// Notify is called for every state change, fault, restart, clean and
 	// monitor timeout; it must not block long.
-	Notify func(Event)
+	Notify func(events.Event)
 	// Args builds the argv of an entry point; nil uses arglist.ForEPVersion
 	// with ArgVersion.
 	Args func(epName ep.Name, r *model.Resource, extra ArgsExtra) ([]string, error)
@@ -55,6 +63,9 @@ type Options struct {
 	// expect (V40 positional, V50 tuples). Zero asks Impl when it implements
 	// arglist.Versioned (runner.Script does), else V50.
 	ArgVersion arglist.Version
+	// Observe, when set, sees every entry point run (metrics, statistics).
+	// It is called from the worker that ran it and must not block long.
+	Observe func(ep.Observation)
 	// IMF, when set, is called to register and unregister resources.
 	IMF IMF
 	// TimeUnit is the length of one attribute second (intervals, timeouts,
@@ -63,22 +74,11 @@ type Options struct {
 	TimeUnit time.Duration
 }
 
-// Event is one notification of the agent.
-type Event struct {
-	Time           time.Time
-	Kind           string // "state", "fault", "restart", "clean", "monitor-timeout", "online-failed", "offline-failed", "ep-error", "info", "admin-wait"
-	Type, Resource string
-	From, To       string // engine-visible states ("ONLINE", "OFFLINE|ADMIN_WAIT"), for "state"
-	Cause          string // "monitor", "probe", "online", "offline", "clean", "imf", "clear", "open", ...
-	Detail         string
-}
-
 // Status is the agent's view of one resource.
 type Status struct {
 	Resource, Type string
-	State          string // ONLINE / OFFLINE / FAULTED / UNKNOWN
-	Flags          []string
-	Internal       string // agent-internal state name
+	State          state.ResourceState // engine-visible state and flags
+	Internal       string              // agent-internal state name
 	Confidence     int
 	LastMonitor    time.Time
 	Counters       map[string]int
@@ -144,13 +144,6 @@ func New(o Options) (*Agent, error) {
 
 // ArgVersion returns the registration version the agent builds argv for.
 func (a *Agent) ArgVersion() arglist.Version { return a.o.ArgVersion }
-
-// Reconfigure replaces the configuration used for Ref:Attr arguments.
-func (a *Agent) Reconfigure(cfg *model.Config) {
-	a.mu.Lock()
-	a.o.Config = cfg
-	a.mu.Unlock()
-}
 
 // Start starts the workers. Resources added before Start are opened and
 // probed now; resources added later at once.
@@ -244,12 +237,12 @@ func (a *Agent) List() []Status {
 }
 
 func (res *resource) status() Status {
-	st, flags := res.m.Engine()
+
 	info := map[string]string{}
 	for k, v := range res.info {
 		info[k] = v
 	}
-	return Status{Resource: res.name, Type: res.r.Type.Name, State: st, Flags: flags,
+	return Status{Resource: res.name, Type: res.r.Type.Name, State: res.m.Engine(),
 		Internal: res.m.State().String(), Confidence: res.m.Confidence(), LastMonitor: res.lastMonitor,
 		Counters: res.m.Counters(), ResourceInfo: info, Enabled: res.enabled}
 }

@@ -389,7 +389,7 @@ func TestInfoIntervalAndMonitorCycle(t *testing.T) {
 	}
 	a.Offline("r")
 	settle(t, a)
-	if st, _ := a.Status("r"); st.ResourceInfo["State"] != "Stale" || st.State != "OFFLINE" {
+	if st, _ := a.Status("r"); st.ResourceInfo["State"] != "Stale" || st.State.String() != "OFFLINE" {
 		t.Fatalf("after offline: %s %v", st.State, st.ResourceInfo)
 	}
 	c.Advance(8 * time.Second)

@@ -9,6 +9,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/resstate"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func (a *Agent) params(r *model.Resource) resstate.Params {
@@ -30,7 +31,7 @@ func (a *Agent) Add(r *model.Resource) error {
 		return fmt.Errorf("add resource %q: %w", r.Name, ErrExists)
 	}
 	res := &resource{name: r.Name, r: r, m: resstate.New(a.params(r)), enabled: r.Int("Enabled") != 0,
-		info: map[string]string{}, engine: resstate.EngineUnknown}
+		info: map[string]string{}, engine: state.ResourceState{}}
 	a.res[r.Name] = res
 	a.grow()
 	if res.enabled {
@@ -194,7 +195,7 @@ func (a *Agent) RefreshInfo(name string) error {
 	if !a.o.Impl.Has(ep.Info) {
 		return fmt.Errorf("refresh info of resource %q: %w", name, ErrNotSupported)
 	}
-	if st, _ := res.m.Engine(); st != resstate.EngineOnline {
+	if st := res.m.Engine(); st.State != state.Online {
 		return fmt.Errorf("refresh info of resource %q (%s): %w", name, st, ErrState)
 	}
 	a.enqueue(res, &job{kind: jobInfo, cause: "refreshinfo"}, false)

@@ -93,6 +93,19 @@ func writeAgentDir(t *testing.T, s *scenario.Script) (agentDir, stateDir string)
 	return agentDir, stateDir
 }
 
+// newRunner returns a Runner for one test, drained and closed when the test
+// (and its parallel subtests) end.
+func newRunner(t *testing.T) *runner.Runner {
+	r := runner.New(runner.Options{})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = r.Drain(ctx)
+		r.Close()
+	})
+	return r
+}
+
 // TestScenariosScripts replays the scenarios once end to end: real script
 // entry points run by package runner, the real clock, one attribute second
 // = 40 ms. Scenarios tagged no-e2e (an hour of simulated time) are left out.
@@ -115,6 +128,7 @@ func TestScenariosScripts(t *testing.T) {
 		a, st := writeAgentDir(t, s)
 		prepared[s.Name] = dirs{a, st}
 	}
+	rn := newRunner(t)
 	for _, s := range scripts {
 		if s.HasTag("no-e2e") {
 			continue
@@ -123,7 +137,7 @@ func TestScenariosScripts(t *testing.T) {
 			t.Parallel()
 			agentDir, stateDir := prepared[s.Name].agent, prepared[s.Name].state
 			r := s.Resource()
-			impl, err := runner.NewScript(runner.ScriptOptions{TypeName: r.Type.Name, AgentDir: agentDir,
+			impl, err := runner.NewScript(runner.ScriptOptions{Runner: rn, TypeName: r.Type.Name, AgentDir: agentDir,
 				ExtraEnv: []string{"SCEN_DIR=" + stateDir}, Logger: zap.NewNop(), KillGrace: 100 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
@@ -138,9 +152,4 @@ func TestScenariosScripts(t *testing.T) {
 			replay(t, s, a, r, rec, scriptDriver{dir: stateDir}, imf, 60*time.Second)
 		})
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		runner.Drain(ctx)
-	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/resstate/scenario"
 )
@@ -21,25 +22,26 @@ const scenarioDir = "../../testdata/scenarios"
 
 // notableKinds are the notification kinds compared between the pure run
 // and the agent run (informational ones are left out).
-var notableKinds = []string{"fault", "restart", "clean", "monitor-timeout", "online-failed", "offline-failed", "admin-wait"}
+var notableKinds = []events.Kind{events.KindFault, events.KindRestart, events.KindClean, events.KindMonitorTimeout,
+	events.KindOnlineFailed, events.KindOfflineFailed, events.KindAdminWait}
 
 // recorder collects agent events.
 type recorder struct {
 	mu      sync.Mutex
 	reports []string
 	notes   []string
-	all     []Event
+	all     []events.Event
 }
 
-func (rc *recorder) notify(e Event) {
+func (rc *recorder) notify(e events.Event) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.all = append(rc.all, e)
 	switch {
-	case e.Kind == "state":
+	case e.Kind == events.KindState:
 		rc.reports = append(rc.reports, e.To)
 	case slices.Contains(notableKinds, e.Kind):
-		rc.notes = append(rc.notes, e.Kind)
+		rc.notes = append(rc.notes, string(e.Kind))
 	}
 }
 
@@ -52,7 +54,7 @@ func (rc *recorder) snapshot() ([]string, []string) {
 func notable(notes []string) []string {
 	var out []string
 	for _, n := range notes {
-		if slices.Contains(notableKinds, n) {
+		if slices.Contains(notableKinds, events.Kind(n)) {
 			out = append(out, n)
 		}
 	}

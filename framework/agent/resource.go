@@ -7,6 +7,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/resstate"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // jobKind says what a queued job does.
@@ -29,6 +30,7 @@ type job struct {
 	reason resstate.CleanReason
 	cause  string
 	due    time.Time // jobMonitor: when it was due
+	queued time.Time // when the work was asked for (set by enqueue when zero)
 
 	token   string   // jobAction
 	args    []string // jobAction
@@ -60,7 +62,7 @@ type resource struct {
 	monitors    int // monitor cycles run, for LevelTwoMonitorFreq
 	lastMonitor time.Time
 	info        map[string]string
-	engine      string // last reported engine state ("ONLINE|FLAGS")
+	engine      state.ResourceState // last reported engine state
 }
 
 func (res *resource) stopTimers() {
@@ -131,6 +133,9 @@ func (a *Agent) enqueue(res *resource, j *job, front bool) {
 			j.done <- actionReply{res: ep.Result{Outcome: ep.Canceled, Err: ErrStopped}, err: ErrStopped}
 		}
 		return
+	}
+	if j.queued.IsZero() {
+		j.queued = a.o.Clock.Now()
 	}
 	if front {
 		res.queue = append([]*job{j}, res.queue...)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // BenchmarkOnlineScaling brings 1,000 independent resources of one type
@@ -62,8 +64,8 @@ func onlineAll(b *testing.B, n, threads int, cost time.Duration) time.Duration {
 		}
 		return ep.Result{ExitCode: 100}
 	}
-	notify := func(e Event) {
-		if e.Kind == "state" && e.To == "ONLINE" {
+	notify := func(e events.Event) {
+		if e.Kind == events.KindState && e.To == "ONLINE" {
 			online <- struct{}{}
 		}
 	}
@@ -100,7 +102,7 @@ func onlineAll(b *testing.B, n, threads int, cost time.Duration) time.Duration {
 
 func allOffline(a *Agent) bool {
 	for _, st := range a.List() {
-		if st.State != "OFFLINE" || len(st.Flags) > 0 {
+		if st.State != (state.ResourceState{State: state.Offline}) {
 			return false
 		}
 	}

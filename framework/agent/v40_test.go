@@ -64,7 +64,7 @@ func TestV40ScriptAgent(t *testing.T) {
 			if err := os.WriteFile(stateFile, nil, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			impl, err := runner.NewScript(runner.ScriptOptions{TypeName: "V40Web", AgentDir: dir,
+			impl, err := runner.NewScript(runner.ScriptOptions{Runner: newRunner(t), TypeName: "V40Web", AgentDir: dir,
 				ExtraEnv: []string{"ARGV_LOG=" + argvLog}, Logger: zap.NewNop(), KillGrace: 100 * time.Millisecond})
 			if err != nil {
 				t.Fatal(err)
@@ -79,7 +79,7 @@ func TestV40ScriptAgent(t *testing.T) {
 			}}
 			r := &model.Resource{Name: "w1", Type: typ, Overrides: map[string]model.Value{}, Values: map[string]model.Value{
 				"StateFile": model.ScalarValue(stateFile), "Ifs": model.ListValue(model.Vector, "eth0", "eth 1")}}
-			a, err := New(Options{Type: typ, Config: &model.Config{Resources: map[string]*model.Resource{"w1": r}},
+			a, err := New(Options{Type: typ, Snapshot: func() *model.Config { return &model.Config{Resources: map[string]*model.Resource{"w1": r}} },
 				Impl: impl, Clock: clock.Real{}})
 			if err != nil {
 				t.Fatal(err)
@@ -124,14 +124,14 @@ func TestV40ScriptAgent(t *testing.T) {
 }
 
 // waitState waits until the resource settles in state.
-func waitState(t *testing.T, a *Agent, name, state string) {
+func waitState(t *testing.T, a *Agent, name, want string) {
 	t.Helper()
 	var st Status
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 		st, _ = a.Status(name)
-		if st.State == state && len(st.Flags) == 0 {
+		if st.State.String() == want {
 			return
 		}
 	}
-	t.Fatalf("resource %s: state %s %v, want %s", name, st.State, st.Flags, state)
+	t.Fatalf("resource %s: state %s, want %s", name, st.State, want)
 }

@@ -6,11 +6,11 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/vigil-ha/vigil/framework/arglist"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/resstate"
-	"github.com/vigil-ha/vigil/framework/runner"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // worker takes ready resources in turn and runs one job of each.
@@ -56,22 +56,22 @@ func (a *Agent) worker() {
 func (a *Agent) runJob(res *resource, j *job) {
 	switch j.kind {
 	case jobEvent:
-		a.feed(res, resstate.Event{Kind: j.event, Now: a.o.Clock.Now()}, j.cause, true)
+		a.feed(res, resstate.Event{Kind: j.event, Now: a.o.Clock.Now()}, j.cause, true, j.queued)
 	case jobEP:
-		result, ok := a.runEP(res, j.ep, ArgsExtra{CleanReason: int(j.reason)}, nil)
+		result, ok := a.runEP(res, j, ArgsExtra{CleanReason: int(j.reason)})
 		if !ok {
 			return
 		}
 		e, err := resstate.DoneEvent(j.ep, result, a.o.Clock.Now())
 		if err == nil {
-			a.feed(res, e, string(j.ep), false)
+			a.feed(res, e, string(j.ep), false, time.Time{})
 		}
 	case jobMonitor:
 		a.runMonitor(res, j)
 	case jobInfo:
-		a.runInfo(res)
+		a.runInfo(res, j)
 	case jobAction:
-		result, _ := a.runEP(res, ep.Action, ArgsExtra{ActionArgs: j.args}, func(req *ep.Request) { req.Action = j.token })
+		result, _ := a.runEP(res, j, ArgsExtra{ActionArgs: j.args})
 		a.mu.Lock()
 		if j.done != nil {
 			j.done <- actionReply{res: result}
@@ -81,7 +81,7 @@ func (a *Agent) runJob(res *resource, j *job) {
 		a.mu.Lock()
 		v, _ := res.r.Attr(j.changed)
 		a.mu.Unlock()
-		a.runEP(res, ep.AttrChanged, ArgsExtra{ChangedRes: res.name, ChangedAttr: j.changed, NewValue: v}, nil)
+		a.runEP(res, j, ArgsExtra{ChangedRes: res.name, ChangedAttr: j.changed, NewValue: v})
 	}
 }
 
@@ -93,15 +93,12 @@ func (a *Agent) runMonitor(res *resource, j *job) {
 		return
 	}
 	res.monitors++
-	cycle, r := res.monitors, res.r
 	hook := a.monitorDelay
 	a.mu.Unlock()
 	if hook != nil && j.cause == "monitor" {
 		hook(a.o.Clock.Now().Sub(j.due))
 	}
-	result, ok := a.runEP(res, ep.Monitor, ArgsExtra{}, func(req *ep.Request) {
-		req.Env = append(req.Env, runner.ResourceEnv(r, cycle)...)
-	})
+	result, ok := a.runEP(res, j, ArgsExtra{})
 	if !ok {
 		return
 	}
@@ -109,39 +106,59 @@ func (a *Agent) runMonitor(res *resource, j *job) {
 	a.mu.Lock()
 	res.lastMonitor = now
 	a.mu.Unlock()
-	a.feed(res, resstate.MonitorEvent(result, now), j.cause, false)
+	a.feed(res, resstate.MonitorEvent(result, now), j.cause, false, time.Time{})
 }
 
-// runEP builds the request for an entry point of res and runs it. ok is
-// false when the agent is stopping and the result must not be applied.
-func (a *Agent) runEP(res *resource, n ep.Name, x ArgsExtra, edit func(*ep.Request)) (ep.Result, bool) {
+// runEP builds the request for job j's entry point of res and runs it. ok
+// is false when the agent is stopping and the result must not be applied.
+func (a *Agent) runEP(res *resource, j *job, x ArgsExtra) (ep.Result, bool) {
+	n := epOf(j)
 	a.mu.Lock()
-	r, cfg := res.r, a.o.Config
+	r, cycle := res.r, res.monitors
 	a.mu.Unlock()
-	var args []string
-	var err error
-	if a.o.Args != nil {
-		args, err = a.o.Args(n, r, x)
-	} else {
-		args, err = arglist.ForEPVersion(a.o.ArgVersion, n, r, cfg, x)
+	spec := RequestSpec{EP: n, Resource: r, Version: a.o.ArgVersion, Extra: x, Action: j.token, Cycle: cycle, Unit: a.unit}
+	if a.o.Snapshot != nil {
+		spec.Config = a.o.Snapshot()
+		if cur := spec.Config.Resources[res.name]; cur != nil {
+			spec.Resource = cur
+		}
+	}
+	req, err := BuildRequest(spec)
+	if err == nil && a.o.Args != nil {
+		req.Args, err = a.o.Args(n, spec.Resource, x)
 	}
 	if err != nil {
-		a.emit(Event{Kind: "ep-error", Resource: res.name, Cause: string(n), Detail: err.Error()})
+		a.emit(events.Event{Kind: events.KindEPError, Resource: res.name, Cause: string(n), Detail: err.Error()})
 		return ep.Result{Outcome: ep.ExecError, Err: err}, true
 	}
-	req := ep.Request{EP: n, Type: a.o.Type.Name, Resource: res.name, Args: args, Timeout: a.scale(arglist.Timeout(n, r))}
-	if edit != nil {
-		edit(&req)
-	}
+	started := a.o.Clock.Now()
 	result := a.o.Impl.Run(a.runCtx, req)
 	if result.Outcome == ep.Canceled && a.runCtx.Err() != nil {
 		return result, false
 	}
+	if a.o.Observe != nil {
+		a.o.Observe(ep.Observation{Request: req, Result: result, Queued: j.queued, Started: started})
+	}
 	if result.Outcome == ep.ExecError || result.Outcome == ep.Signaled {
-		a.emit(Event{Kind: "ep-error", Resource: res.name, Cause: string(n),
+		a.emit(events.Event{Kind: events.KindEPError, Resource: res.name, Cause: string(n),
 			Detail: strings.TrimSpace(result.Outcome.String() + " " + errText(result.Err) + " " + result.Signal)})
 	}
 	return result, true
+}
+
+// epOf names the entry point a job runs.
+func epOf(j *job) ep.Name {
+	switch j.kind {
+	case jobMonitor:
+		return ep.Monitor
+	case jobInfo:
+		return ep.Info
+	case jobAction:
+		return ep.Action
+	case jobAttrChanged:
+		return ep.AttrChanged
+	}
+	return j.ep
 }
 
 func errText(err error) string {
@@ -154,14 +171,16 @@ func errText(err error) string {
 // feed steps the machine of res with e and carries out the actions.
 // command says e comes from a queued request, which may have become
 // illegal since it was accepted.
-func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool) {
+// origin is when the work that led to e was asked for (zero: now); entry
+// points the step decides to run count their queue delay from it.
+func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool, origin time.Time) {
 	for {
 		a.mu.Lock()
 		if command && res.m.Allowed(e.Kind) != nil {
 			err := res.m.Allowed(e.Kind)
 			a.mu.Unlock()
 			if e.Kind != resstate.IMFReset {
-				a.emit(Event{Kind: "info", Resource: res.name, Cause: cause, Detail: "request dropped: " + err.Error()})
+				a.emit(events.Event{Kind: events.KindInfo, Resource: res.name, Cause: cause, Detail: "request dropped: " + err.Error()})
 			}
 			return
 		}
@@ -174,7 +193,7 @@ func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool
 			a.log.Error("state machine refused an event", zap.String("resource", res.name), zap.Error(err))
 			return
 		}
-		out, imf := a.apply(res, acts, cause, e.Now)
+		out, imf := a.apply(res, acts, cause, e.Now, origin)
 		r := res.r
 		a.mu.Unlock()
 		for _, ev := range out {
@@ -184,35 +203,40 @@ func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool
 		if !again {
 			return
 		}
-		e, cause, command = next, "imf", false
+		e, cause, command, origin = next, "imf", false, time.Time{}
 	}
 }
 
 // apply carries out actions under a.mu and returns the notifications and
 // IMF calls to make once the lock is released.
-func (a *Agent) apply(res *resource, acts []resstate.Action, cause string, now time.Time) ([]Event, []resstate.Action) {
-	var out []Event
+//
+// A step's state change is notified before its other notifications (a
+// fault, a restart), so that every consequence of a notification, such as
+// the group fault the engine derives from a fault, is published after the
+// resource's state change that caused it.
+func (a *Agent) apply(res *resource, acts []resstate.Action, cause string, now, origin time.Time) ([]events.Event, []resstate.Action) {
+	var out, notes []events.Event
 	var imf []resstate.Action
 	for _, act := range acts {
 		switch act.Kind {
 		case resstate.RunEP:
-			a.enqueue(res, &job{kind: jobEP, ep: act.EP, reason: act.CleanReason, cause: cause}, true)
+			a.enqueue(res, &job{kind: jobEP, ep: act.EP, reason: act.CleanReason, cause: cause, queued: origin}, true)
 		case resstate.ScheduleMonitor:
 			a.scheduleMonitor(res, act.After, cause)
 		case resstate.StopMonitor:
 			a.stopMonitor(res)
 		case resstate.Report:
-			to := strings.Join(append([]string{act.State}, act.Flags...), "|")
-			out = append(out, Event{Time: now, Kind: "state", Resource: res.name, From: res.engine, To: to, Cause: cause})
-			res.engine = to
-			a.infoState(res, act.State)
+			out = append(out, events.Event{Time: now, Kind: events.KindState, Resource: res.name,
+				From: res.engine.String(), To: act.State.String(), Cause: cause})
+			res.engine = act.State
+			a.infoState(res, act.State.State)
 		case resstate.Notify:
-			out = append(out, Event{Time: now, Kind: act.Note, Resource: res.name, Cause: cause, Detail: act.Detail})
+			notes = append(notes, events.Event{Time: now, Kind: act.Note, Resource: res.name, Cause: cause, Detail: act.Detail})
 		case resstate.IMFRegister, resstate.IMFUnregister:
 			imf = append(imf, act)
 		}
 	}
-	return out, imf
+	return append(out, notes...), imf
 }
 
 // doIMF makes the IMF calls; a Register returns the IMFResult to feed.
@@ -239,7 +263,7 @@ func (a *Agent) doIMF(r *model.Resource, acts []resstate.Action) (resstate.Event
 	return next, again
 }
 
-func (a *Agent) emit(e Event) {
+func (a *Agent) emit(e events.Event) {
 	if e.Time.IsZero() {
 		e.Time = a.o.Clock.Now()
 	}
@@ -251,8 +275,8 @@ func (a *Agent) emit(e Event) {
 
 // infoState keeps ResourceInfo and the info timer in step with the
 // engine-visible state: Stale once the resource is no longer ONLINE.
-func (a *Agent) infoState(res *resource, state string) {
-	if state != resstate.EngineOnline {
+func (a *Agent) infoState(res *resource, st state.Resource) {
+	if st != state.Online {
 		if res.infoTimer != nil {
 			res.infoTimer.Stop()
 			res.infoTimer = nil
@@ -281,16 +305,16 @@ func (a *Agent) armInfo(res *resource) {
 }
 
 // runInfo runs info and records ResourceInfo {State, Msg, TS}.
-func (a *Agent) runInfo(res *resource) {
+func (a *Agent) runInfo(res *resource, j *job) {
 	a.mu.Lock()
-	if st, _ := res.m.Engine(); st != resstate.EngineOnline {
+	if res.m.Engine().State != state.Online {
 		a.mu.Unlock()
 		return
 	}
 	res.infoRuns++
 	op := map[bool]int{true: 1, false: 2}[res.infoRuns == 1]
 	a.mu.Unlock()
-	result, ok := a.runEP(res, ep.Info, ArgsExtra{ResInfoOp: op}, nil)
+	result, ok := a.runEP(res, j, ArgsExtra{ResInfoOp: op})
 	if !ok {
 		return
 	}

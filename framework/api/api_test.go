@@ -103,7 +103,7 @@ func (f *fakeBackend) Type(n string) (wire.TypeView, error) {
 func serve(t *testing.T) (*Client, *fakeBackend, *events.Bus, string) {
 	t.Helper()
 	fb := &fakeBackend{}
-	bus := events.NewBus(100)
+	bus := events.NewBus(100, nil)
 	sock := filepath.Join(t.TempDir(), "v.sock")
 	l, err := Listen(sock)
 	if err != nil {
@@ -208,7 +208,7 @@ func TestMalformedRequests(t *testing.T) {
 }
 
 func TestPeerCheck(t *testing.T) {
-	s := NewServer(ServerOptions{Backend: &fakeBackend{}, Bus: events.NewBus(1), AllowUID: 1000})
+	s := NewServer(ServerOptions{Backend: &fakeBackend{}, Bus: events.NewBus(1, nil), AllowUID: 1000})
 	tests := []struct {
 		name string
 		p    peer
@@ -243,7 +243,7 @@ func TestEventsFollow(t *testing.T) {
 		bus.Publish(events.Event{Kind: "new", Resource: "web1", Time: time.Now()})
 	}()
 	err := c.Events(ctx, 10, true, func(e events.Event) error {
-		got = append(got, e.Kind)
+		got = append(got, string(e.Kind))
 		if e.Kind == "new" {
 			return errors.New("done")
 		}

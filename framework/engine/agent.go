@@ -3,44 +3,16 @@ package engine
 import (
 	"context"
 	"errors"
-	"time"
 
+	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
-// Engine-visible resource states.
-const (
-	StateOnline  = "ONLINE"
-	StateOffline = "OFFLINE"
-	StateFaulted = "FAULTED"
-	StateUnknown = "UNKNOWN"
-)
-
-// Group states (a group may also carry the FAULTED flag).
-const (
-	GroupOnline  = "ONLINE"
-	GroupOffline = "OFFLINE"
-	GroupPartial = "PARTIAL"
-	GroupUnknown = "UNKNOWN"
-)
-
-// ResourceStatus is what an agent reports about one resource.
-type ResourceStatus struct {
-	State        string
-	Flags        []string
-	Internal     string
-	Confidence   int
-	LastMonitor  time.Time
-	Counters     map[string]int
-	ResourceInfo map[string]string
-	Enabled      bool
-}
-
 // Agent is what the engine needs of the per-type agent; package agent's
-// *Agent satisfies it through the adapter in cmd/vigil. Online and Offline
-// are asynchronous: their outcome arrives as events and status changes.
+// *Agent satisfies it. Online and Offline are asynchronous: their outcome
+// arrives as events and status changes.
 type Agent interface {
 	Add(r *model.Resource) error
 	Remove(name string) error
@@ -51,13 +23,25 @@ type Agent interface {
 	Clear(name string) error
 	Action(ctx context.Context, name, token string, args []string) (ep.Result, error)
 	RefreshInfo(name string) error
-	Status(name string) (ResourceStatus, bool)
+	Status(name string) (agent.Status, bool)
 	Stop(ctx context.Context) error
 }
 
-// AgentFactory creates and starts the agent of one type. notify must be
-// called for every agent event; it never blocks for long.
-type AgentFactory func(t *model.Type, notify func(events.Event)) (Agent, error)
+var _ Agent = (*agent.Agent)(nil)
+
+// AgentHooks is what the engine hands a new agent: where to send its events
+// and where to read the configuration from.
+type AgentHooks struct {
+	// Notify must be called for every agent event; it never blocks for long.
+	Notify func(events.Event)
+	// Snapshot returns the configuration in force: an immutable snapshot,
+	// against which the agent builds each entry point's arguments
+	// (ArgList, Ref:Attr).
+	Snapshot func() *model.Config
+}
+
+// AgentFactory creates and starts the agent of one type.
+type AgentFactory func(t *model.Type, h AgentHooks) (Agent, error)
 
 // Sentinel errors; the API maps them to HTTP status codes.
 var (

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // wideGroup returns a group of n independent resources, or a chain of n
@@ -41,7 +42,7 @@ func BenchmarkGroupOnline(b *testing.B) {
 			cfg := wideGroup(tc.n, tc.chain)
 			w := newWorld()
 			w.delay = 0
-			e, err := New(Options{Config: cfg, System: "n1", Bus: events.NewBus(1 << 16), NewAgent: w.factory})
+			e, err := New(Options{Config: cfg, System: "n1", Bus: events.NewBus(1<<16, nil), NewAgent: w.factory})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -75,10 +76,10 @@ func BenchmarkGroupOnline(b *testing.B) {
 // resource (in order, waiting for each when chained), then offline in
 // reverse. Completion events still go through the engine's notify and bus.
 func direct(agent Agent, names []string, chain bool) {
-	for _, verb := range []string{StateOnline, StateOffline} {
+	for _, verb := range []state.Resource{state.Online, state.Offline} {
 		var wg sync.WaitGroup
 		order := names
-		if verb == StateOffline {
+		if verb == state.Offline {
 			order = make([]string, len(names))
 			for i, n := range names {
 				order[len(names)-1-i] = n
@@ -90,13 +91,13 @@ func direct(agent Agent, names []string, chain bool) {
 				defer wg.Done()
 				for {
 					st, _ := agent.Status(n)
-					if st.State == verb {
+					if st.State.State == verb {
 						return
 					}
 					time.Sleep(10 * time.Microsecond)
 				}
 			}()
-			if verb == StateOnline {
+			if verb == state.Online {
 				agent.Online(n)
 			} else {
 				agent.Offline(n)
@@ -118,7 +119,7 @@ func BenchmarkResourceEvent(b *testing.B) {
 	for _, n := range []int{10, 1000} {
 		b.Run(fmt.Sprintf("group-%d", n), func(b *testing.B) {
 			w := newWorld()
-			e, err := New(Options{Config: wideGroup(n, false), System: "n1", Bus: events.NewBus(1 << 10), NewAgent: w.factory})
+			e, err := New(Options{Config: wideGroup(n, false), System: "n1", Bus: events.NewBus(1<<10, nil), NewAgent: w.factory})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -127,14 +128,14 @@ func BenchmarkResourceEvent(b *testing.B) {
 			}
 			defer e.Stop(context.Background())
 			notify := w.notify["Proc"]
-			states := [2]string{StateOnline, StateOffline}
+			states := [2]state.Resource{state.Online, state.Offline}
 			var engineT, baseT time.Duration
 			for i := 0; i < b.N; i++ {
 				to := states[i%2]
 				w.mu.Lock()
 				w.state["r0000"] = to
 				w.mu.Unlock()
-				ev := events.Event{Kind: events.KindState, Resource: "r0000", Type: "Proc", Group: "g", To: to, Cause: "monitor"}
+				ev := events.Event{Kind: events.KindState, Resource: "r0000", Type: "Proc", Group: "g", To: to.String(), Cause: "monitor"}
 				t0 := time.Now()
 				notify(ev)
 				engineT += time.Since(t0)

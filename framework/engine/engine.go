@@ -11,9 +11,11 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // Options configure an Engine.
@@ -55,9 +57,10 @@ type Engine struct {
 	// tallies keep each group's state up to date from resource events; the
 	// map is built by New and never changes (see tally.go).
 	tallies map[string]*groupTally
-	// confs holds every resource's current attributes; the map is built by
-	// New and never changes, each pointer is stored by Modify (see conf.go).
-	confs map[string]*atomic.Pointer[model.Resource]
+	// snap is the configuration in force, an immutable snapshot; modifyMu
+	// serialises the writers that replace it (see conf.go).
+	snap     atomic.Pointer[model.Config]
+	modifyMu sync.Mutex
 }
 
 // groupRun is the running operation of one group, if any.
@@ -86,7 +89,8 @@ func New(o Options) (*Engine, error) {
 	e := &Engine{o: o, clk: o.Clock, log: o.Logger, cfg: o.Config,
 		agents: map[string]Agent{}, groups: map[string]*groupRun{},
 		changed: make(chan struct{}), touched: map[string]bool{}, fails: map[string]uint64{},
-		tallies: newTallies(o.Config), confs: newConfs(o.Config), probed: make(chan struct{})}
+		tallies: newTallies(o.Config), probed: make(chan struct{})}
+	e.snap.Store(o.Config)
 	for _, g := range o.Config.GroupNames() {
 		e.groups[g] = &groupRun{}
 	}
@@ -138,11 +142,11 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	sort.Strings(types)
 	for _, tn := range types {
-		a, err := e.o.NewAgent(e.cfg.Types[tn], e.notify)
+		a, err := e.o.NewAgent(e.cfg.Types[tn], AgentHooks{Notify: e.notify, Snapshot: e.Snapshot})
 		if err != nil {
 			// The type's resources stay UNKNOWN; the others are managed.
 			e.log.Error("agent not started", zap.String("type", tn), zap.Error(err))
-			e.publish(events.Event{Kind: "agent-error", Type: tn, Cause: "start",
+			e.publish(events.Event{Kind: events.KindAgentError, Type: tn, Cause: "start",
 				Detail: fmt.Sprintf("agent for type %q not started: %v", tn, err)})
 			continue
 		}
@@ -158,8 +162,8 @@ func (e *Engine) Start(ctx context.Context) error {
 		if a == nil {
 			continue
 		}
-		if err := a.Add(snapshot(e.conf(r).Resource)); err != nil {
-			e.publish(events.Event{Kind: "ep-error", Resource: r.Name, Type: r.Type.Name,
+		if err := a.Add(e.conf(r).Resource); err != nil {
+			e.publish(events.Event{Kind: events.KindEPError, Resource: r.Name, Type: r.Type.Name,
 				Group: groupName(r), Cause: "open", Detail: err.Error()})
 			continue
 		}
@@ -216,7 +220,7 @@ func (e *Engine) waitProbes(ctx context.Context, res []*model.Resource) {
 	}
 }
 
-func probed(st ResourceStatus) bool { return st.State != StateUnknown || !st.LastMonitor.IsZero() }
+func probed(st agent.Status) bool { return st.State.State != state.Unknown || !st.LastMonitor.IsZero() }
 
 // Probed is closed once Start has the first probe of every resource.
 func (e *Engine) Probed() <-chan struct{} { return e.probed }
@@ -245,19 +249,26 @@ func (e *Engine) notify(ev events.Event) {
 		return
 	}
 	switch {
-	case ev.Kind == "online-failed" || ev.Kind == "offline-failed" || ev.Kind == "ep-error":
+	case ev.Kind == events.KindOnlineFailed || ev.Kind == events.KindOfflineFailed || ev.Kind == events.KindEPError:
 		e.mu.Lock()
 		e.fails[r.Name] = ev.Seq
 		e.mu.Unlock()
 		e.wake() // a walk woken by the event itself may have missed the failure
-	case ev.Kind == events.KindFault || (ev.Kind == events.KindState && ev.To == StateFaulted):
+	case ev.Kind == events.KindFault || (ev.Kind == events.KindState && ev.To == state.Faulted.String()):
 		e.mu.Lock()
 		e.fails[r.Name] = ev.Seq
 		stopped := e.stopped
 		e.mu.Unlock()
 		e.wake()
-		if !stopped {
-			go e.handleFault(r, ev)
+		// The state change to FAULTED, not the fault notification, starts
+		// the fault handling: its consequences must follow the state
+		// change on the bus, whatever order the agent reports them in.
+		if !stopped && ev.Kind == events.KindState {
+			// In the caller's goroutine, so that what the fault causes (a
+			// group fault, a propagation) is published after the event
+			// itself and before the agent's next one. handleFault only
+			// starts operations; it does not wait for them.
+			e.handleFault(r, ev)
 		}
 	}
 }
@@ -268,7 +279,7 @@ func (e *Engine) publish(ev events.Event) events.Event {
 		ev.Time = e.clk.Now()
 	}
 	ev = e.o.Bus.Publish(ev)
-	fields := []zap.Field{zap.String("kind", ev.Kind)}
+	fields := []zap.Field{zap.String("kind", string(ev.Kind))}
 	for _, f := range [][2]string{{"resource", ev.Resource}, {"type", ev.Type}, {"group", ev.Group}} {
 		if f[1] != "" {
 			fields = append(fields, zap.String(f[0], f[1]))
@@ -284,7 +295,7 @@ func (e *Engine) publish(ev events.Event) events.Event {
 
 // describe renders an event as one log line text.
 func describe(ev events.Event) string {
-	s := ev.Kind
+	s := string(ev.Kind)
 	if ev.From != "" || ev.To != "" {
 		s += " " + ev.From + " -> " + ev.To
 	}
@@ -298,12 +309,12 @@ func describe(ev events.Event) string {
 }
 
 // status returns the agent's status of a resource.
-func (e *Engine) status(r *model.Resource) (ResourceStatus, bool) {
+func (e *Engine) status(r *model.Resource) (agent.Status, bool) {
 	e.mu.Lock()
 	a := e.agents[r.Type.Name]
 	e.mu.Unlock()
 	if a == nil {
-		return ResourceStatus{State: StateUnknown}, false
+		return agent.Status{}, false
 	}
 	return a.Status(r.Name)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // tree: app requires db and ip; db requires disk. log is independent.
@@ -28,7 +29,7 @@ func before(t *testing.T, w *world, a, b string) {
 func TestAutoStartAndOfflineOrder(t *testing.T) {
 	w := newWorld()
 	e := start(t, tree().cfg, w, nil)
-	waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+	waitFor(t, "group online", groupIs(e, "g", state.GroupOnline))
 	before(t, w, "online disk", "online db")
 	before(t, w, "online db", "online app")
 	before(t, w, "online ip", "online app")
@@ -38,7 +39,7 @@ func TestAutoStartAndOfflineOrder(t *testing.T) {
 	before(t, w, "offline app", "offline db")
 	before(t, w, "offline db", "offline disk")
 	before(t, w, "offline app", "offline ip")
-	if v, _ := e.Group("g"); v.State != GroupOffline || v.Intent != "offline" {
+	if v, _ := e.Group("g"); v.State != "OFFLINE" || v.Intent != "offline" {
 		t.Fatalf("group = %s intent %s", v.State, v.Intent)
 	}
 	// Group-state events follow the resource events they reflect, so the
@@ -63,31 +64,31 @@ func TestFaults(t *testing.T) {
 		name      string
 		b         *builder
 		fault     string
-		wantGroup string
-		wantState map[string]string
+		wantGroup state.Group
+		wantState map[string]state.Resource
 	}{
-		{"critical fault takes the group", tree(), "db", GroupOffline,
-			map[string]string{"app": StateOffline, "db": StateFaulted, "disk": StateOffline, "log": StateOffline}},
+		{"critical fault takes the group", tree(), "db", state.GroupOffline,
+			map[string]state.Resource{"app": state.Offline, "db": state.Faulted, "disk": state.Offline, "log": state.Offline}},
 		{"non-critical leaf takes only dependents",
-			tree().set("ip", "Critical", "0").set("app", "Critical", "0"), "ip", GroupPartial,
-			map[string]string{"app": StateOffline, "ip": StateFaulted, "db": StateOnline, "disk": StateOnline}},
+			tree().set("ip", "Critical", "0").set("app", "Critical", "0"), "ip", state.GroupPartial,
+			map[string]state.Resource{"app": state.Offline, "ip": state.Faulted, "db": state.Online, "disk": state.Online}},
 		{"non-critical with critical parent takes the group",
-			tree().set("ip", "Critical", "0"), "ip", GroupOffline,
-			map[string]string{"app": StateOffline, "db": StateOffline, "log": StateOffline}},
+			tree().set("ip", "Critical", "0"), "ip", state.GroupOffline,
+			map[string]state.Resource{"app": state.Offline, "db": state.Offline, "log": state.Offline}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld()
 			e := start(t, tc.b.cfg, w, nil)
-			waitFor(t, "online", groupIs(e, "g", GroupOnline))
-			w.set(tc.fault, StateFaulted, "monitor", "fault")
-			waitFor(t, "group "+tc.wantGroup, func() bool {
+			waitFor(t, "online", groupIs(e, "g", state.GroupOnline))
+			w.set(tc.fault, state.Faulted, "monitor", "fault")
+			waitFor(t, "group "+tc.wantGroup.String(), func() bool {
 				v, _ := e.Group("g")
-				if v.State != tc.wantGroup {
+				if v.State != tc.wantGroup.String() {
 					return false
 				}
 				for _, r := range v.Resources {
-					if want, ok := tc.wantState[r.Name]; ok && r.State != want {
+					if want, ok := tc.wantState[r.Name]; ok && r.State != want.String() {
 						return false
 					}
 				}
@@ -103,7 +104,7 @@ func TestGroupDependencies(t *testing.T) {
 	w := newWorld()
 	e := start(t, b.cfg, w, nil)
 	for _, g := range []string{"child", "parent", "soft"} {
-		waitFor(t, g+" online", groupIs(e, g, GroupOnline))
+		waitFor(t, g+" online", groupIs(e, g, state.GroupOnline))
 	}
 	before(t, w, "online c1", "online p1")
 	before(t, w, "online c1", "online s1")
@@ -130,9 +131,9 @@ func TestGroupDependencies(t *testing.T) {
 	if err := e.OnlineGroup(ctx, "parent", true); err != nil {
 		t.Fatal(err)
 	}
-	w.set("c1", StateFaulted, "monitor", "fault")
-	waitFor(t, "parent taken offline", groupIs(e, "parent", GroupOffline))
-	if v, _ := e.Group("soft"); v.State != GroupOnline {
+	w.set("c1", state.Faulted, "monitor", "fault")
+	waitFor(t, "parent taken offline", groupIs(e, "parent", state.GroupOffline))
+	if v, _ := e.Group("soft"); v.State != "ONLINE" {
 		t.Fatalf("soft parent = %s, want ONLINE", v.State)
 	}
 }
@@ -251,7 +252,7 @@ func TestIntentSurvivesRestart(t *testing.T) {
 	w := newWorld()
 	cfg := tree().cfg
 	run := func() *Engine {
-		e, err := New(Options{Config: cfg, System: "n1", Bus: events.NewBus(100), NewAgent: w.factory, StateDir: dir})
+		e, err := New(Options{Config: cfg, System: "n1", Bus: events.NewBus(100, nil), NewAgent: w.factory, StateDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -263,7 +264,7 @@ func TestIntentSurvivesRestart(t *testing.T) {
 	reboot := func() {
 		w.mu.Lock()
 		for n := range w.state {
-			w.state[n] = StateOffline
+			w.state[n] = state.Offline
 		}
 		w.calls = nil
 		w.mu.Unlock()
@@ -283,7 +284,7 @@ func TestIntentSurvivesRestart(t *testing.T) {
 			e := run()
 			defer e.Stop(context.Background())
 			if tc.wantOnline {
-				waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+				waitFor(t, "group online", groupIs(e, "g", state.GroupOnline))
 			} else {
 				time.Sleep(50 * time.Millisecond)
 				if w.index("online app") >= 0 || w.index("online disk") >= 0 {
@@ -302,11 +303,43 @@ func TestIntentSurvivesRestart(t *testing.T) {
 func TestDisabledResourceSkipped(t *testing.T) {
 	w := newWorld()
 	e := start(t, tree().set("ip", "Enabled", "0").cfg, w, nil)
-	waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+	waitFor(t, "group online", groupIs(e, "g", state.GroupOnline))
 	if w.index("online ip") >= 0 {
 		t.Fatal("disabled resource was brought online")
 	}
 	if err := e.OnlineResource(context.Background(), "ip", true); !errors.Is(err, ErrConflict) {
 		t.Fatalf("online of a disabled resource: err = %v", err)
+	}
+}
+
+// TestFaultEventsInCausalOrder: the group fault a Critical resource's fault
+// causes is published after the resource's change to FAULTED, even when the
+// agent reports the fault notification before the state change.
+func TestFaultEventsInCausalOrder(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		w := newWorld()
+		e := start(t, tree().cfg, w, nil)
+		waitFor(t, "online", groupIs(e, "g", state.GroupOnline))
+		w.mu.Lock()
+		n := w.notify["Proc"]
+		w.state["db"] = state.Faulted
+		w.mu.Unlock()
+		n(events.Event{Kind: events.KindFault, Resource: "db", Type: "Proc", Cause: "monitor"})
+		n(events.Event{Kind: events.KindState, Resource: "db", Type: "Proc", From: "ONLINE", To: "FAULTED", Cause: "monitor"})
+		var stateSeq, groupSeq uint64
+		waitFor(t, "group fault", func() bool {
+			for _, ev := range e.o.Bus.Recent(-1) {
+				switch {
+				case ev.Kind == events.KindState && ev.Resource == "db" && ev.To == "FAULTED":
+					stateSeq = ev.Seq
+				case ev.Kind == events.KindGroupFault && ev.Group == "g":
+					groupSeq = ev.Seq
+				}
+			}
+			return groupSeq != 0
+		})
+		if stateSeq == 0 || groupSeq < stateSeq {
+			t.Fatalf("run %d: group-fault (seq %d) published before db's change to FAULTED (seq %d)", i, groupSeq, stateSeq)
+		}
 	}
 }

@@ -7,17 +7,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // world is a fake set of resources shared by the fake agents of every type:
 // Online/Offline flip the state asynchronously and record the call order.
 type world struct {
 	mu      sync.Mutex
-	state   map[string]string
+	state   map[string]state.Resource
 	calls   []string
 	failOn  map[string]bool // resources whose online faults
 	hang    map[string]bool // resources whose online or offline never completes
@@ -28,18 +30,18 @@ type world struct {
 }
 
 func newWorld() *world {
-	return &world{state: map[string]string{}, failOn: map[string]bool{}, hang: map[string]bool{},
+	return &world{state: map[string]state.Resource{}, failOn: map[string]bool{}, hang: map[string]bool{},
 		notify: map[string]func(events.Event){}, types: map[string]string{}, delay: 2 * time.Millisecond}
 }
 
-func (w *world) set(name, to, cause, kind string) {
+func (w *world) set(name string, to state.Resource, cause string, kind events.Kind) {
 	w.mu.Lock()
 	from := w.state[name]
 	w.state[name] = to
 	n := w.notify[w.types[name]]
 	tn := w.types[name]
 	w.mu.Unlock()
-	n(events.Event{Kind: events.KindState, Resource: name, Type: tn, From: from, To: to, Cause: cause})
+	n(events.Event{Kind: events.KindState, Resource: name, Type: tn, From: from.String(), To: to.String(), Cause: cause})
 	if kind != "" {
 		n(events.Event{Kind: kind, Resource: name, Type: tn, Cause: cause})
 	}
@@ -66,7 +68,7 @@ func (w *world) index(s string) int {
 type fakeAgent struct {
 	add, remove, online, offline, probe, clear, refresh func(string) error
 	update                                              func(*model.Resource, []string) error
-	status                                              func(string) (ResourceStatus, bool)
+	status                                              func(string) (agent.Status, bool)
 }
 
 var _ Agent = (*fakeAgent)(nil)
@@ -79,13 +81,14 @@ func (f *fakeAgent) Offline(n string) error                     { return f.offli
 func (f *fakeAgent) Probe(n string) error                       { return f.probe(n) }
 func (f *fakeAgent) Clear(n string) error                       { return f.clear(n) }
 func (f *fakeAgent) RefreshInfo(n string) error                 { return f.refresh(n) }
-func (f *fakeAgent) Status(n string) (ResourceStatus, bool)     { return f.status(n) }
+func (f *fakeAgent) Status(n string) (agent.Status, bool)       { return f.status(n) }
 func (f *fakeAgent) Stop(context.Context) error                 { return nil }
 func (f *fakeAgent) Action(context.Context, string, string, []string) (ep.Result, error) {
 	return ep.Result{}, errors.New("no actions")
 }
 
-func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error) {
+func (w *world) factory(t *model.Type, h AgentHooks) (Agent, error) {
+	notify := h.Notify
 	w.mu.Lock()
 	w.notify[t.Name] = notify
 	w.mu.Unlock()
@@ -94,17 +97,17 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 		add: func(n string) error {
 			w.mu.Lock()
 			w.types[n] = t.Name
-			if w.state[n] == "" {
-				w.state[n] = StateOffline
+			if _, ok := w.state[n]; !ok {
+				w.state[n] = state.Offline
 			}
 			st := w.state[n]
 			w.mu.Unlock()
 			// The probe result is the state set above; only its event is late.
-			go notify(events.Event{Kind: events.KindState, Resource: n, Type: t.Name, To: st, Cause: "probe"})
+			go notify(events.Event{Kind: events.KindState, Resource: n, Type: t.Name, To: st.String(), Cause: "probe"})
 			return nil
 		},
 		remove: nop, probe: nop, refresh: nop,
-		clear: func(n string) error { go w.set(n, StateOffline, "clear", ""); return nil },
+		clear: func(n string) error { go w.set(n, state.Offline, "clear", ""); return nil },
 		online: func(n string) error {
 			w.record("online " + n)
 			w.mu.Lock()
@@ -116,10 +119,10 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 			go func() {
 				time.Sleep(w.delay)
 				if fail {
-					w.set(n, StateFaulted, "online", events.KindFault)
+					w.set(n, state.Faulted, "online", events.KindFault)
 					return
 				}
-				w.set(n, StateOnline, "online", "")
+				w.set(n, state.Online, "online", "")
 			}()
 			return nil
 		},
@@ -131,7 +134,7 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 			if hang {
 				return nil
 			}
-			go func() { time.Sleep(w.delay); w.set(n, StateOffline, "offline", "") }()
+			go func() { time.Sleep(w.delay); w.set(n, state.Offline, "offline", "") }()
 			return nil
 		},
 		update: func(r *model.Resource, c []string) error {
@@ -140,11 +143,11 @@ func (w *world) factory(t *model.Type, notify func(events.Event)) (Agent, error)
 			w.mu.Unlock()
 			return nil
 		},
-		status: func(n string) (ResourceStatus, bool) {
+		status: func(n string) (agent.Status, bool) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
 			s, ok := w.state[n]
-			return ResourceStatus{State: s, Enabled: true, LastMonitor: time.Unix(1, 0)}, ok
+			return agent.Status{State: state.ResourceState{State: s}, Enabled: true, LastMonitor: time.Unix(1, 0)}, ok
 		},
 	}, nil
 }
@@ -201,7 +204,7 @@ func (b *builder) groupDep(parent, child, rig string) *builder {
 func start(t *testing.T, cfg *model.Config, w *world, dump func(*model.Config, string) error) *Engine {
 	t.Helper()
 	e, err := New(Options{Config: cfg, System: "n1", Clock: clock.NewFake(time.Unix(100, 0)),
-		Bus: events.NewBus(1000), NewAgent: w.factory, StateDir: t.TempDir(), Dump: dump})
+		Bus: events.NewBus(1000, nil), NewAgent: w.factory, StateDir: t.TempDir(), Dump: dump})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,6 +227,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-func groupIs(e *Engine, g, want string) func() bool {
-	return func() bool { v, _ := e.Group(g); return v.State == want && len(v.Flags) == 0 }
+func groupIs(e *Engine, g string, want state.Group) func() bool {
+	return func() bool { v, _ := e.Group(g); return v.State == want.String() && len(v.Flags) == 0 }
 }

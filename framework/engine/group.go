@@ -6,6 +6,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // opResult is the outcome of a group operation, known once done is closed.
@@ -166,7 +167,7 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 		return errorf(ErrFailed, "%w", err) // the agent's message names the request
 	}
 	s.requested[r.Name] = request{seq: seq, deadline: s.e.clk.Now().Add(bound), bound: bound}
-	s.e.publish(events.Event{Kind: "request", Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
+	s.e.publish(events.Event{Kind: events.KindRequest, Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
 		Cause: cause, Detail: s.verb + " requested"})
 	return nil
 }
@@ -236,11 +237,11 @@ func (e *Engine) planOnline(s *stepper, ns []node, now time.Time, todo []int) ([
 	for i := range ns {
 		n := &ns[i]
 		x := e.class(n.r, n.x)
-		if !x.enabled || x.state == StateOnline {
+		if !x.enabled || x.state == state.Online {
 			continue
 		}
 		done = false
-		if x.state == StateFaulted {
+		if x.state == state.Faulted {
 			return nil, false, errorf(ErrFailed, "resource %q is faulted", n.r.Name)
 		}
 		if x.ops == opsNone {
@@ -265,7 +266,7 @@ func (e *Engine) planOffline(s *stepper, ns []node, now time.Time, todo []int) (
 	for i := range ns {
 		n := &ns[i]
 		x := e.class(n.r, n.x)
-		if !x.enabled || x.ops != opsOnOff || x.state != StateOnline {
+		if !x.enabled || x.ops != opsOnOff || x.state != state.Online {
 			continue
 		}
 		done = false
@@ -289,7 +290,7 @@ func (e *Engine) firstChildNotOnline(r *model.Resource) *model.Resource {
 		if !e.conf(c).enabled() {
 			continue
 		}
-		if st, _ := e.status(c); st.State != StateOnline {
+		if st, _ := e.status(c); st.State.State != state.Online {
 			return c
 		}
 	}
@@ -303,7 +304,7 @@ func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 		if !e.conf(p).enabled() {
 			continue
 		}
-		if st, _ := e.status(p); st.State == StateOnline {
+		if st, _ := e.status(p); st.State.State == state.Online {
 			return p
 		}
 	}
@@ -313,7 +314,7 @@ func (e *Engine) firstParentOnline(r *model.Resource) *model.Resource {
 // groupState computes a group's state from its resources' states as the
 // agents report them now. Decisions and views use it; events use the
 // group's tally, which gives the same state once its events are handled.
-func (e *Engine) groupState(g *model.Group) (string, []string) {
+func (e *Engine) groupState(g *model.Group) state.GroupState {
 	var c counts
 	for _, r := range g.Resources {
 		x := classOf(e.conf(r))
@@ -321,20 +322,20 @@ func (e *Engine) groupState(g *model.Group) (string, []string) {
 			continue
 		}
 		st, _ := e.status(r)
-		x.state = st.State
+		x.state = st.State.State
 		c.add(x, 1)
 	}
-	var flags []string
+	gs := state.GroupState{State: c.state()}
 	if c.faulted > 0 {
-		flags = append(flags, StateFaulted)
+		gs.Flags |= state.GroupFaulted
 	}
 	e.mu.Lock()
 	switch e.groups[g.Name].op {
 	case "online":
-		flags = append(flags, "STARTING")
+		gs.Flags |= state.GroupStarting
 	case "offline":
-		flags = append(flags, "STOPPING")
+		gs.Flags |= state.GroupStopping
 	}
 	e.mu.Unlock()
-	return c.state(), flags
+	return gs
 }

@@ -10,6 +10,10 @@ import (
 // Modify sets an attribute of a resource: it validates the value against
 // the type, writes main.cf atomically and then tells the agent (attr_changed,
 // IMF re-registration). A bad value or a failed write changes nothing.
+//
+// The new configuration is a clone of the snapshot in force; main.cf is
+// written from it before it is published, without holding e.mu, so a slow
+// disk delays only other modifications, never agent events.
 func (e *Engine) Modify(res, attr string, words []string) error {
 	r, err := e.resource(res)
 	if err != nil {
@@ -24,33 +28,44 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	}
 	v, err := model.ParseValue(r.Type.Name, d, words)
 	if err != nil {
-		return errorf(ErrInvalid, "%w", err) // wraps model.ErrBadValue too; the text is the model's
+		return errorf(ErrInvalid, "%w", err)
 	}
-	e.mu.Lock() // serialises modifications and writes of the configuration
-	cur := e.conf(r)
-	old, _ := cur.Attr(attr)
+	e.modifyMu.Lock()
+	cur := e.snap.Load()
+	old, _ := cur.Resources[res].Attr(attr)
 	if old.Equal(v) {
-		e.mu.Unlock()
+		e.modifyMu.Unlock()
 		return nil
 	}
-	next := cur.with(attr, v, d.Static)
-	r.Values, r.Overrides = next.Values, next.Overrides // what Dump prints; read under e.mu only
+	next := cur.Clone()
+	nr := next.Resources[res]
+	if d.Static {
+		if nr.Overrides == nil {
+			nr.Overrides = map[string]model.Value{}
+		}
+		nr.Overrides[attr] = v
+	} else {
+		if nr.Values == nil {
+			nr.Values = map[string]model.Value{}
+		}
+		nr.Values[attr] = v
+	}
 	if e.o.Dump != nil {
-		if err := e.o.Dump(e.cfg, e.cfg.Dir); err != nil {
-			r.Values, r.Overrides = cur.Values, cur.Overrides
-			e.mu.Unlock()
+		if err := e.o.Dump(next, next.Dir); err != nil {
+			e.modifyMu.Unlock()
 			return fmt.Errorf("modify resource %q: write configuration: %w", res, err)
 		}
 	}
-	e.confs[r.Name].Store(next.Resource) // readers see the value once it is saved
+	e.snap.Store(next) // readers see the value once it is saved
+	e.modifyMu.Unlock()
+	e.mu.Lock()
 	a := e.agents[r.Type.Name]
-	snap := snapshot(next.Resource)
 	e.mu.Unlock()
 	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
 		Cause: "admin", Detail: fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements())})
 	var uerr error
 	if a != nil {
-		uerr = a.Update(snap, []string{attr})
+		uerr = a.Update(nr, []string{attr})
 	}
 	e.refreshResource(r, "admin")
 	if uerr != nil {

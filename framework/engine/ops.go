@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func (e *Engine) group(name string) (*model.Group, error) {
@@ -46,12 +47,12 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 		if !ok || d.Location != "local" {
 			continue // global/remote dependencies concern other systems
 		}
-		st, _ := e.groupState(child)
+		st := e.groupState(child).State
 		switch {
-		case d.Category == "online" && st != GroupOnline:
+		case d.Category == "online" && st != state.GroupOnline:
 			return errorf(ErrConflict, "group %q requires group %q online (%s); it is %s",
 				g.Name, d.Child, depString(d), st)
-		case d.Category == "offline" && st != GroupOffline:
+		case d.Category == "offline" && st != state.GroupOffline:
 			return errorf(ErrConflict, "group %q requires group %q offline (%s); it is %s",
 				g.Name, d.Child, depString(d), st)
 		}
@@ -66,7 +67,7 @@ func (e *Engine) checkGroupOffline(g *model.Group) error {
 		if l.Dep.Category != "online" || l.Dep.Location != "local" || rigidity(l.Dep) == "soft" {
 			continue
 		}
-		if st, _ := e.groupState(e.cfg.Groups[l.Parent]); st != GroupOffline {
+		if st := e.groupState(e.cfg.Groups[l.Parent]).State; st != state.GroupOffline {
 			return errorf(ErrConflict, "group %q is required online by group %q (%s), which is %s",
 				g.Name, l.Parent, depString(l.Dep), st)
 		}
@@ -144,7 +145,7 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 		return errorf(ErrConflict, "resource %q of type %s cannot be brought online (Operations = None)",
 			name, r.Type.Name)
 	}
-	if st, _ := e.status(r); st.State == StateOnline && len(st.Flags) == 0 {
+	if st, _ := e.status(r); st.State == (state.ResourceState{State: state.Online}) {
 		return nil // already there
 	}
 	if child := e.firstChildNotOnline(r); child != nil {
@@ -157,7 +158,7 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 	if !wait {
 		return nil
 	}
-	return e.waitResource(ctx, s, r, StateOnline)
+	return e.waitResource(ctx, s, r, state.Online)
 }
 
 // OfflineResource takes one resource offline; no resource requiring it may
@@ -171,7 +172,7 @@ func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) er
 		return errorf(ErrConflict, "resource %q of type %s cannot be taken offline (Operations = %s)",
 			name, r.Type.Name, ops)
 	}
-	if st, _ := e.status(r); st.State == StateOffline && len(st.Flags) == 0 {
+	if st, _ := e.status(r); st.State == (state.ResourceState{State: state.Offline}) {
 		return nil // already there
 	}
 	if p := e.firstParentOnline(r); p != nil {
@@ -185,17 +186,17 @@ func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) er
 	if !wait {
 		return nil
 	}
-	return e.waitResource(ctx, s, r, StateOffline)
+	return e.waitResource(ctx, s, r, state.Offline)
 }
 
-func (e *Engine) waitResource(ctx context.Context, s *stepper, r *model.Resource, want string) error {
+func (e *Engine) waitResource(ctx context.Context, s *stepper, r *model.Resource, want state.Resource) error {
 	for {
 		ch := e.changes()
 		st, _ := e.status(r)
-		if st.State == want {
+		if st.State.State == want {
 			return nil
 		}
-		if st.State == StateFaulted {
+		if st.State.State == state.Faulted {
 			return errorf(ErrFailed, "resource %q is faulted", r.Name)
 		}
 		if _, err := s.pending(r, e.clk.Now()); err != nil {
@@ -221,7 +222,7 @@ func (e *Engine) handleFault(r *model.Resource, ev events.Event) {
 		if len(anc) == 0 {
 			return
 		}
-		e.publish(events.Event{Kind: "propagate", Resource: r.Name, Type: r.Type.Name, Group: g.Name,
+		e.publish(events.Event{Kind: events.KindPropagate, Resource: r.Name, Type: r.Type.Name, Group: g.Name,
 			Cause: "fault", Detail: fmt.Sprintf("taking %d dependent resource(s) offline", len(anc))})
 		op := e.startGroupOp(g.Name, "offline", errorf(ErrFailed, "resource %q faulted", r.Name), func(ctx context.Context) error {
 			return e.offlineResources(ctx, anc, "fault")
@@ -241,7 +242,7 @@ func (e *Engine) faultGroup(g *model.Group, why string) {
 	if already {
 		return
 	}
-	e.publish(events.Event{Kind: "group-fault", Group: g.Name, Cause: "fault", Detail: why})
+	e.publish(events.Event{Kind: events.KindGroupFault, Group: g.Name, Cause: "fault", Detail: why})
 	op := e.startGroupOp(g.Name, "offline", errorf(ErrFailed, "group %q faulted: %s", g.Name, why), func(ctx context.Context) error {
 		return e.offlineResources(ctx, g.Resources, "fault")
 	})
@@ -255,7 +256,7 @@ func (e *Engine) faultGroup(g *model.Group, why string) {
 			continue
 		}
 		parent := e.cfg.Groups[l.Parent]
-		if st, _ := e.groupState(parent); st == GroupOffline {
+		if e.groupState(parent).State == state.GroupOffline {
 			continue
 		}
 		e.faultGroup(parent, fmt.Sprintf("required group %q faulted (%s)", g.Name, depString(l.Dep)))
@@ -325,12 +326,12 @@ func (e *Engine) autoStart(ctx context.Context) {
 			if !want || e.busy(name) {
 				return // not wanted, or an administrator got there first
 			}
-			if st, _ := e.groupState(g); st == GroupOnline {
+			if e.groupState(g).State == state.GroupOnline {
 				return
 			}
 			if err := e.onlineGroup(ctx, name, true, "autostart"); err != nil {
 				e.log.Warn("autostart failed", zap.String("group", name), zap.Error(err))
-				e.publish(events.Event{Kind: "autostart-failed", Group: name, Cause: "autostart", Detail: err.Error()})
+				e.publish(events.Event{Kind: events.KindAutoStartFailed, Group: name, Cause: "autostart", Detail: err.Error()})
 			}
 		}()
 	}

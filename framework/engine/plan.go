@@ -7,12 +7,27 @@ import (
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
+// operations is a type's Operations value: which of online and offline the
+// engine may command.
+type operations uint8
+
 // Operations values of a type.
 const (
-	opsOnOff  = "OnOff"
-	opsOnOnly = "OnOnly"
-	opsNone   = "None"
+	opsOnOff operations = iota
+	opsOnOnly
+	opsNone
 )
+
+// String returns the value as written in types.cf.
+func (o operations) String() string {
+	switch o {
+	case opsOnOnly:
+		return "OnOnly"
+	case opsNone:
+		return "None"
+	}
+	return "OnOff"
+}
 
 // parents returns the resources of the same group that require r, sorted.
 func parents(r *model.Resource) []*model.Resource {

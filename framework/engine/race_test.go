@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // TestModifyWhileReading changes one attribute of a resource over and over
@@ -44,7 +45,7 @@ func TestModifyWhileReading(t *testing.T) {
 				return nil
 			}
 			e := start(t, tree().set("log", "Critical", "0").cfg, w, dump)
-			waitFor(t, "group online", groupIs(e, "g", GroupOnline))
+			waitFor(t, "group online", groupIs(e, "g", state.GroupOnline))
 
 			// Each reader makes passes passes while the attribute keeps
 			// changing; then the changes stop.
@@ -58,7 +59,7 @@ func TestModifyWhileReading(t *testing.T) {
 					e.Value(tc.res, tc.attr)
 				},
 				"faults": func() {
-					w.set("ip", StateFaulted, "monitor", "fault")
+					w.set("ip", state.Faulted, "monitor", "fault")
 					e.Clear("ip")
 				},
 				"walks": func() {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // A group's state is derived from counts of its resources by state. The
@@ -36,15 +37,15 @@ import (
 
 // resClass is what a group's state needs to know of one resource.
 type resClass struct {
-	enabled bool   // Enabled != 0: counted at all
-	ops     string // Operations: a resource with None never makes a group PARTIAL
-	state   string // base state as last read from the agent
+	enabled bool           // Enabled != 0: counted at all
+	ops     operations     // Operations: a resource with None never makes a group PARTIAL
+	state   state.Resource // base state as last read from the agent
 }
 
 // classOf returns the configured part of a resource's class, with state
 // UNKNOWN.
 func classOf(c conf) resClass {
-	return resClass{enabled: c.enabled(), ops: c.operations(), state: StateUnknown}
+	return resClass{enabled: c.enabled(), ops: c.operations()}
 }
 
 // counts are the numbers of a group's enabled resources by state.
@@ -59,14 +60,14 @@ func (c *counts) add(x resClass, sign int) {
 	}
 	c.counted += sign
 	switch x.state {
-	case StateOnline:
+	case state.Online:
 		c.on += sign
 		if x.ops != opsNone {
 			c.onCmd += sign
 		}
-	case StateFaulted:
+	case state.Faulted:
 		c.faulted += sign
-	case StateOffline:
+	case state.Offline:
 	default:
 		c.unknown += sign
 	}
@@ -75,52 +76,33 @@ func (c *counts) add(x resClass, sign int) {
 // state is the group state the counts give: ONLINE when every resource is,
 // UNKNOWN when none is known, OFFLINE when no resource that can be commanded
 // is ONLINE, PARTIAL otherwise.
-func (c counts) state() string {
+func (c counts) state() state.Group {
 	switch {
 	case c.counted == 0:
-		return GroupOffline
+		return state.GroupOffline
 	case c.on == c.counted:
-		return GroupOnline
+		return state.GroupOnline
 	case c.unknown == c.counted:
-		return GroupUnknown
+		return state.GroupUnknown
 	case c.onCmd == 0:
-		return GroupOffline
+		return state.GroupOffline
 	default:
-		return GroupPartial
+		return state.GroupPartial
 	}
 }
 
 // pack encodes x in one word, so that walks can read it without a lock.
-// An Operations or state value vigil does not know packs as none of the
-// known ones: "" or UNKNOWN, which every reader treats alike.
 func (x resClass) pack() uint32 {
-	var v uint32
+	v := uint32(x.ops)<<1 | uint32(x.state)<<8
 	if x.enabled {
-		v = 1
-	}
-	for i, o := range [...]string{opsOnOff, opsOnOnly, opsNone} {
-		if x.ops == o {
-			v |= uint32(i+1) << 1
-		}
-	}
-	for i, s := range [...]string{StateOnline, StateOffline, StateFaulted} {
-		if x.state == s {
-			v |= uint32(i+1) << 3
-		}
+		v |= 1
 	}
 	return v
 }
 
 // unpack decodes a word made by pack.
 func unpack(v uint32) resClass {
-	x := resClass{enabled: v&1 == 1, state: StateUnknown}
-	if o := v >> 1 & 3; o > 0 {
-		x.ops = [...]string{opsOnOff, opsOnOnly, opsNone}[o-1]
-	}
-	if s := v >> 3 & 3; s > 0 {
-		x.state = [...]string{StateOnline, StateOffline, StateFaulted}[s-1]
-	}
-	return x
+	return resClass{enabled: v&1 == 1, ops: operations(v >> 1 & 0x7f), state: state.Resource(v >> 8)}
 }
 
 // entry is one resource of a tally.
@@ -138,7 +120,7 @@ type groupTally struct {
 	res       map[string]*entry
 	parents   map[string][]*model.Resource
 	c         counts
-	published string // "" before the first group-state evaluation
+	published *state.GroupState // nil before the first group-state evaluation
 }
 
 // newTallies returns a tally per group, every resource UNKNOWN.
@@ -188,10 +170,10 @@ func (e *Engine) read(t *groupTally, r *model.Resource) {
 		return
 	}
 	x := p.x
-	x.state = StateUnknown
+	x.state = state.Unknown
 	if x.enabled { // the state of a resource that is not counted is not needed
 		st, _ := e.status(r)
-		x.state = st.State
+		x.state = st.State.State
 	}
 	t.set(r.Name, x)
 }
@@ -258,19 +240,20 @@ func (e *Engine) recount(cause string) {
 // than the one last published (under t.mu, so events of one group come out
 // in the order of the counts they reflect). UNKNOWN is not published.
 func (e *Engine) settle(g *model.Group, t *groupTally, cause string) {
-	st := t.c.state()
+	st := state.GroupState{State: t.c.state()}
 	if t.c.faulted > 0 {
-		st += "|" + StateFaulted
+		st.Flags = state.GroupFaulted
 	}
-	prev := t.published
-	t.published = st
-	if prev == st || st == GroupUnknown {
+	prev := state.GroupState{}
+	if t.published != nil {
+		prev = *t.published
+	}
+	first := t.published == nil
+	t.published = &st
+	if (!first && prev == st) || st.State == state.GroupUnknown {
 		return
 	}
-	if prev == "" {
-		prev = GroupUnknown
-	}
-	e.publish(events.Event{Kind: events.KindGroupState, Group: g.Name, From: prev, To: st, Cause: cause})
+	e.publish(events.Event{Kind: events.KindGroupState, Group: g.Name, From: prev.String(), To: st.String(), Cause: cause})
 }
 
 // node is one resource of a walk with its tally entry and the resources it
@@ -331,7 +314,7 @@ func (e *Engine) class(r *model.Resource, x *entry) resClass {
 	}
 	c := classOf(e.conf(r))
 	st, _ := e.status(r)
-	c.state = st.State
+	c.state = st.State.State
 	return c
 }
 
@@ -341,7 +324,7 @@ func (e *Engine) depsOnline(n *node) (online, all int) {
 	for j, d := range n.deps {
 		if x := e.class(d, n.depx[j]); x.enabled {
 			all++
-			if x.state == StateOnline {
+			if x.state == state.Online {
 				online++
 			}
 		}

@@ -9,33 +9,34 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func TestCountsState(t *testing.T) {
-	on := resClass{enabled: true, ops: opsOnOff, state: StateOnline}
-	off := resClass{enabled: true, ops: opsOnOff, state: StateOffline}
-	onOnly := resClass{enabled: true, ops: opsOnOnly, state: StateOnline}
-	unknown := resClass{enabled: true, ops: opsOnOff, state: StateUnknown}
-	faulted := resClass{enabled: true, ops: opsOnOff, state: StateFaulted}
-	persistentOn := resClass{enabled: true, ops: opsNone, state: StateOnline}
-	disabledOff := resClass{ops: opsOnOff, state: StateOffline}
+	on := resClass{enabled: true, ops: opsOnOff, state: state.Online}
+	off := resClass{enabled: true, ops: opsOnOff, state: state.Offline}
+	onOnly := resClass{enabled: true, ops: opsOnOnly, state: state.Online}
+	unknown := resClass{enabled: true, ops: opsOnOff, state: state.Unknown}
+	faulted := resClass{enabled: true, ops: opsOnOff, state: state.Faulted}
+	persistentOn := resClass{enabled: true, ops: opsNone, state: state.Online}
+	disabledOff := resClass{ops: opsOnOff, state: state.Offline}
 	tests := []struct {
 		name string
 		res  []resClass
 		want string
 	}{
-		{"empty", nil, GroupOffline},
-		{"all online", []resClass{on, on}, GroupOnline},
-		{"disabled ones do not count", []resClass{on, disabledOff}, GroupOnline},
-		{"only disabled", []resClass{disabledOff}, GroupOffline},
-		{"all unknown", []resClass{unknown, unknown}, GroupUnknown},
-		{"one online one offline", []resClass{on, off}, GroupPartial},
-		{"one online one unknown", []resClass{on, unknown}, GroupPartial},
-		{"persistent online alone", []resClass{persistentOn, off}, GroupOffline},
-		{"persistent online only", []resClass{persistentOn}, GroupOnline},
-		{"OnOnly online and offline", []resClass{onOnly, off}, GroupPartial},
-		{"faulted and offline", []resClass{faulted, off}, GroupOffline},
-		{"faulted and online", []resClass{faulted, on}, GroupPartial},
+		{"empty", nil, "OFFLINE"},
+		{"all online", []resClass{on, on}, "ONLINE"},
+		{"disabled ones do not count", []resClass{on, disabledOff}, "ONLINE"},
+		{"only disabled", []resClass{disabledOff}, "OFFLINE"},
+		{"all unknown", []resClass{unknown, unknown}, "UNKNOWN"},
+		{"one online one offline", []resClass{on, off}, "PARTIAL"},
+		{"one online one unknown", []resClass{on, unknown}, "PARTIAL"},
+		{"persistent online alone", []resClass{persistentOn, off}, "OFFLINE"},
+		{"persistent online only", []resClass{persistentOn}, "ONLINE"},
+		{"OnOnly online and offline", []resClass{onOnly, off}, "PARTIAL"},
+		{"faulted and offline", []resClass{faulted, off}, "OFFLINE"},
+		{"faulted and online", []resClass{faulted, on}, "PARTIAL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -43,7 +44,7 @@ func TestCountsState(t *testing.T) {
 			for _, x := range tc.res {
 				c.add(x, 1)
 			}
-			if got := c.state(); got != tc.want {
+			if got := c.state().String(); got != tc.want {
 				t.Fatalf("state = %s, want %s (counts %+v)", got, tc.want, c)
 			}
 			for _, x := range tc.res {
@@ -58,19 +59,12 @@ func TestCountsState(t *testing.T) {
 
 func TestPack(t *testing.T) {
 	for _, enabled := range []bool{false, true} {
-		for _, ops := range []string{opsOnOff, opsOnOnly, opsNone, "Bogus"} {
-			for _, st := range []string{StateOnline, StateOffline, StateFaulted, StateUnknown, "", "WEIRD"} {
+		for _, ops := range []operations{opsOnOff, opsOnOnly, opsNone} {
+			for _, st := range []state.Resource{state.Online, state.Offline, state.Faulted, state.Unknown} {
 				x := resClass{enabled: enabled, ops: ops, state: st}
 				t.Run(fmt.Sprintf("%v/%s/%s", enabled, ops, st), func(t *testing.T) {
-					want := x
-					if ops == "Bogus" {
-						want.ops = "" // neither None nor OnOff, as Bogus
-					}
-					if st != StateOnline && st != StateOffline && st != StateFaulted {
-						want.state = StateUnknown
-					}
-					if got := unpack(x.pack()); got != want {
-						t.Fatalf("unpack(pack(%+v)) = %+v, want %+v", x, got, want)
+					if got := unpack(x.pack()); got != x {
+						t.Fatalf("unpack(pack(%+v)) = %+v", x, got)
 					}
 				})
 			}
@@ -100,28 +94,25 @@ func checkTally(t *testing.T, e *Engine, g string) {
 	for _, r := range e.cfg.Groups[g].Resources {
 		x := classOf(e.conf(r))
 		st, _ := e.status(r)
-		x.state = st.State
+		x.state = st.State.State
 		want.add(x, 1)
 	}
 	if got != want {
 		t.Fatalf("tally of group %s = %+v, agents say %+v", g, got, want)
 	}
-	wantState, flags := e.groupState(e.cfg.Groups[g])
-	for _, f := range flags {
-		if f == StateFaulted {
-			wantState += "|" + f
-		}
+	ws := e.groupState(e.cfg.Groups[g])
+	ws.Flags &= state.GroupFaulted // the only flag group-state events carry
+	if published == nil || *published != ws {
+		t.Fatalf("published state of group %s = %v, agents say %s", g, published, ws)
 	}
-	if published != wantState {
-		t.Fatalf("published state of group %s = %s, agents say %s", g, published, wantState)
-	}
+	wantState := ws.String()
 	last := ""
 	for _, ev := range e.o.Bus.Recent(1 << 16) {
 		if ev.Kind == events.KindGroupState && ev.Group == g {
 			last = ev.To
 		}
 	}
-	if wantState != GroupUnknown && last != wantState {
+	if ws.State != state.GroupUnknown && last != wantState {
 		t.Fatalf("last group-state event of group %s says %q, agents say %s", g, last, wantState)
 	}
 }
@@ -133,37 +124,37 @@ func TestTally(t *testing.T) {
 		do   func(t *testing.T, e *Engine, w *world)
 		want string
 	}{
-		{"after probe", 5, func(*testing.T, *Engine, *world) {}, GroupOffline},
+		{"after probe", 5, func(*testing.T, *Engine, *world) {}, "OFFLINE"},
 		{"a stale event does not override the agent", 3, func(t *testing.T, e *Engine, w *world) {
 			for _, n := range []string{"r0000", "r0001", "r0002"} {
-				w.set(n, StateOnline, "online", "")
+				w.set(n, state.Online, "online", "")
 			}
 			// The agent says ONLINE; an event saying OFFLINE arrives late.
 			w.notify["Proc"](events.Event{Kind: events.KindState, Resource: "r0001", Type: "Proc",
-				From: StateOnline, To: StateOffline, Cause: "monitor"})
-		}, GroupOnline},
+				From: "ONLINE", To: "OFFLINE", Cause: "monitor"})
+		}, "ONLINE"},
 		{"disabling the only offline resource", 3, func(t *testing.T, e *Engine, w *world) {
-			w.set("r0000", StateOnline, "online", "")
-			w.set("r0001", StateOnline, "online", "")
+			w.set("r0000", state.Online, "online", "")
+			w.set("r0001", state.Online, "online", "")
 			if err := e.Modify("r0002", "Enabled", []string{"0"}); err != nil {
 				t.Fatal(err)
 			}
-		}, GroupOnline},
+		}, "ONLINE"},
 		{"enabling it again", 3, func(t *testing.T, e *Engine, w *world) {
-			w.set("r0000", StateOnline, "online", "")
-			w.set("r0001", StateOnline, "online", "")
+			w.set("r0000", state.Online, "online", "")
+			w.set("r0001", state.Online, "online", "")
 			for _, v := range []string{"0", "1"} {
 				if err := e.Modify("r0002", "Enabled", []string{v}); err != nil {
 					t.Fatal(err)
 				}
 			}
-		}, GroupPartial},
+		}, "PARTIAL"},
 		{"a faulted resource flags the group", 2, func(t *testing.T, e *Engine, w *world) {
-			w.set("r0000", StateOnline, "online", "")
-			w.set("r0001", StateFaulted, "monitor", events.KindFault)
-		}, GroupPartial + "|" + StateFaulted},
+			w.set("r0000", state.Online, "online", "")
+			w.set("r0001", state.Faulted, "monitor", events.KindFault)
+		}, "PARTIAL|FAULTED"},
 		{"concurrent events, reordered", 40, func(t *testing.T, e *Engine, w *world) {
-			states := []string{StateOnline, StateOffline, StateFaulted, StateUnknown}
+			states := []state.Resource{state.Online, state.Offline, state.Faulted, state.Unknown}
 			var wg sync.WaitGroup
 			for g := 0; g < 8; g++ {
 				wg.Add(1)
@@ -178,15 +169,15 @@ func TestTally(t *testing.T) {
 			}
 			wg.Wait()
 			for i := 0; i < 40; i++ { // end in a known state
-				w.set(fmt.Sprintf("r%04d", i), StateOnline, "online", "")
+				w.set(fmt.Sprintf("r%04d", i), state.Online, "online", "")
 			}
-		}, GroupOnline},
+		}, "ONLINE"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newWorld()
 			e := start(t, independent(tc.n), w, nil)
-			waitFor(t, "probes", func() bool { return e.groupStateNow("g") == GroupOffline })
+			waitFor(t, "probes", func() bool { return e.groupStateNow("g") == "OFFLINE" })
 			tc.do(t, e, w)
 			checkTally(t, e, "g")
 			if got := e.groupStateNow("g"); got != tc.want {
@@ -201,7 +192,10 @@ func (e *Engine) groupStateNow(g string) string {
 	tl := e.tallies[g]
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
-	return tl.published
+	if tl.published == nil {
+		return ""
+	}
+	return tl.published.String()
 }
 
 // TestWalkSeesModify: a group operation waiting on a resource that will
@@ -210,14 +204,14 @@ func (e *Engine) groupStateNow(g string) string {
 func TestWalkSeesModify(t *testing.T) {
 	tests := []struct {
 		name  string
-		start string // state of every resource before the operation
+		start state.Resource // state of every resource before the operation
 		verb  string
 		onOn  bool   // add r0003, OnOnly and ONLINE: the group stays PARTIAL
 		want  string // group state at the end
 	}{
-		{"online", StateOffline, "online", false, GroupOnline},
-		{"offline", StateOnline, "offline", false, GroupOffline},
-		{"offline, group state unchanged", StateOnline, "offline", true, GroupPartial},
+		{"online", state.Offline, "online", false, "ONLINE"},
+		{"offline", state.Online, "offline", false, "OFFLINE"},
+		{"offline, group state unchanged", state.Online, "offline", true, "PARTIAL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -226,14 +220,14 @@ func TestWalkSeesModify(t *testing.T) {
 			cfg := independent(3)
 			if tc.onOn {
 				cfg = independent(4)
-				cfg.Resources["r0003"].Values["Operations"] = model.ScalarValue(opsOnOnly)
+				cfg.Resources["r0003"].Values["Operations"] = model.ScalarValue(opsOnOnly.String())
 			}
 			e := start(t, cfg, w, nil)
 			for _, n := range cfg.ResourceNames() {
 				w.set(n, tc.start, "probe", "")
 			}
 			if tc.onOn {
-				w.set("r0003", StateOnline, "probe", "")
+				w.set("r0003", state.Online, "probe", "")
 			}
 			op := e.OnlineGroup
 			if tc.verb == "offline" {
@@ -244,7 +238,7 @@ func TestWalkSeesModify(t *testing.T) {
 			}
 			waitFor(t, "the others done", func() bool {
 				return w.index(tc.verb+" r0001") >= 0 && w.index(tc.verb+" r0000") >= 0 &&
-					w.index(tc.verb+" r0002") >= 0 && e.groupStateNow("g") == GroupPartial
+					w.index(tc.verb+" r0002") >= 0 && e.groupStateNow("g") == "PARTIAL"
 			})
 			if op, _ := groupOp(e, "g"); op != tc.verb {
 				t.Fatalf("operation = %q while a resource is still on its way, want %q", op, tc.verb)

@@ -12,12 +12,9 @@ import (
 func (e *Engine) resourceView(r *model.Resource, attrs bool) wire.ResourceView {
 	st, _ := e.status(r)
 	c := e.conf(r)
-	v := wire.ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State,
-		Flags: st.Flags, Internal: st.Internal, Confidence: st.Confidence, Counters: st.Counters,
+	v := wire.ResourceView{Name: r.Name, Type: r.Type.Name, Group: groupName(r), State: st.State.State.String(),
+		Flags: st.State.Flags.Names(), Internal: st.Internal, Confidence: st.Confidence, Counters: st.Counters,
 		ResourceInfo: st.ResourceInfo, Enabled: c.enabled(), Critical: c.critical()}
-	if v.State == "" {
-		v.State = StateUnknown
-	}
 	if !st.LastMonitor.IsZero() {
 		t := st.LastMonitor
 		v.LastMonitor = &t
@@ -102,11 +99,11 @@ func sortedNames[V any](m map[string]V) []string {
 }
 
 func (e *Engine) groupView(g *model.Group) wire.GroupView {
-	st, flags := e.groupState(g)
+	gs := e.groupState(g)
 	e.mu.Lock()
 	intent := e.intent[g.Name]
 	e.mu.Unlock()
-	v := wire.GroupView{Name: g.Name, State: st, Flags: flags, Parallel: g.Parallel(), Enabled: groupEnabled(g),
+	v := wire.GroupView{Name: g.Name, State: gs.State.String(), Flags: gs.Flags.Names(), Parallel: g.Parallel(), Enabled: groupEnabled(g),
 		AutoStart: g.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []wire.ResourceView{}}
 	for _, kv := range g.SystemList() {
 		v.SystemList = append(v.SystemList, kv.Key)

@@ -125,3 +125,14 @@ func InterpretMonitor(r Result) (MonitorState, int) {
 		return StateUnknown, 0
 	}
 }
+
+// Observation is one entry-point run as the agent saw it, handed to its
+// observers (metrics, the statistics engine): the request, the result, when
+// the work was asked for (the engine's request, or the agent's own
+// decision) and when the entry point started.
+type Observation struct {
+	Request Request
+	Result  Result
+	Queued  time.Time
+	Started time.Time
+}

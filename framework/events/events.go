@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/vigil-ha/vigil/framework/clock"
 )
 
 // Event is one notification. Time carries nanoseconds; Cause says what led to
@@ -12,7 +14,7 @@ import (
 type Event struct {
 	Seq      uint64    `json:"seq"`
 	Time     time.Time `json:"time"`
-	Kind     string    `json:"kind"`
+	Kind     Kind      `json:"kind"`
 	Resource string    `json:"resource,omitempty"`
 	Type     string    `json:"type,omitempty"`
 	Group    string    `json:"group,omitempty"`
@@ -21,18 +23,6 @@ type Event struct {
 	Cause    string    `json:"cause,omitempty"`
 	Detail   string    `json:"detail,omitempty"`
 }
-
-// Event kinds produced by the engine itself; agents add "state", "fault",
-// "restart", "clean", "monitor-timeout", "online-failed", "offline-failed",
-// "ep-error", "info" and "admin-wait".
-const (
-	KindState      = "state"
-	KindFault      = "fault"
-	KindRestart    = "restart"
-	KindGroupState = "group-state"
-	KindAttr       = "attr-changed"
-	KindEngine     = "engine"
-)
 
 // MarshalJSON writes Time as RFC 3339 with nanoseconds in UTC.
 func (e Event) MarshalJSON() ([]byte, error) {
@@ -68,6 +58,7 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 // Bus fans events out to subscribers and keeps the last events in a ring.
 // The zero value is not usable; call NewBus.
 type Bus struct {
+	clk    clock.Clock
 	mu     sync.Mutex
 	seq    uint64
 	ring   []Event
@@ -77,12 +68,16 @@ type Bus struct {
 	closed bool
 }
 
-// NewBus returns a bus that remembers the last history events.
-func NewBus(history int) *Bus {
+// NewBus returns a bus that remembers the last history events and stamps
+// events published without a time with clk (nil: the real clock).
+func NewBus(history int, clk clock.Clock) *Bus {
 	if history < 1 {
 		history = 1
 	}
-	return &Bus{ring: make([]Event, history), subs: map[*Subscription]struct{}{}}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return &Bus{clk: clk, ring: make([]Event, history), subs: map[*Subscription]struct{}{}}
 }
 
 // Subscription is one subscriber's stream. C is closed when the subscriber
@@ -94,9 +89,13 @@ type Subscription struct {
 	dropped bool
 }
 
-// Publish stamps e with the next sequence number and delivers it. It never
-// blocks: a subscriber whose buffer is full is dropped.
+// Publish stamps e with the next sequence number (and the time, when it has
+// none) and delivers it. It never blocks: a subscriber whose buffer is full
+// is dropped (Follow resubscribes such a subscriber and counts its losses).
 func (b *Bus) Publish(e Event) Event {
+	if e.Time.IsZero() {
+		e.Time = b.clk.Now()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {

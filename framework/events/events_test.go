@@ -1,10 +1,14 @@
 package events
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/vigil-ha/vigil/framework/clock"
 )
 
 func TestRecent(t *testing.T) {
@@ -23,7 +27,7 @@ func TestRecent(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := NewBus(tc.history)
+			b := NewBus(tc.history, nil)
 			for i := 0; i < tc.published; i++ {
 				b.Publish(Event{Kind: KindState})
 			}
@@ -55,7 +59,7 @@ func TestSubscribe(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := NewBus(8)
+			b := NewBus(8, nil)
 			s := b.Subscribe(tc.size, false)
 			for i := 0; i < tc.publish; i++ {
 				b.Publish(Event{Kind: KindFault, Resource: "r"})
@@ -77,7 +81,7 @@ func TestSubscribe(t *testing.T) {
 }
 
 func TestReplayAndClose(t *testing.T) {
-	b := NewBus(8)
+	b := NewBus(8, nil)
 	b.Publish(Event{Kind: "a"})
 	b.Publish(Event{Kind: "b"})
 	s := b.Subscribe(8, true)
@@ -85,7 +89,7 @@ func TestReplayAndClose(t *testing.T) {
 	b.Close()
 	var kinds []string
 	for e := range s.C {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	if got := strings.Join(kinds, ","); got != "a,b,c" {
 		t.Fatalf("kinds = %q, want a,b,c", got)
@@ -115,5 +119,108 @@ func TestJSON(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"time":"yesterday"}`), &back); err == nil {
 		t.Fatal("bad time accepted")
+	}
+}
+
+// TestFollowRecoversAndCounts: a subscriber that falls behind is dropped by
+// the bus, and Follow resubscribes it, recovering what the history still
+// holds and reporting the rest as lost.
+func TestFollowRecoversAndCounts(t *testing.T) {
+	cases := []struct {
+		name      string
+		history   int
+		published int
+		wantLost  uint64
+	}{
+		{"history holds every missed event", 64, 40, 0},
+		{"history too short", 8, 40, 40 - 2 - 8}, // 1 being handled, 1 buffered, 8 replayed
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := NewBus(tc.history, nil)
+			var mu sync.Mutex
+			var got []uint64
+			var lost uint64
+			block := make(chan struct{})
+			first := make(chan struct{})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				b.Follow(context.Background(), 1, func(e Event) {
+					if e.Seq == 1 {
+						close(first)
+						<-block // fall behind while the rest is published
+					}
+					mu.Lock()
+					got = append(got, e.Seq)
+					mu.Unlock()
+				}, func(n uint64) { mu.Lock(); lost += n; mu.Unlock() })
+			}()
+			waitSubscribed(t, b)
+			b.Publish(Event{Kind: KindInfo})
+			<-first
+			for i := 1; i < tc.published; i++ {
+				b.Publish(Event{Kind: KindInfo})
+			}
+			close(block)
+			for end := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+				mu.Lock()
+				n := uint64(len(got)) + lost
+				mu.Unlock()
+				if n == uint64(tc.published) {
+					break
+				}
+				if time.Now().After(end) {
+					t.Fatalf("seen %d + lost %d of %d events", len(got), lost, tc.published)
+				}
+			}
+			b.Close()
+			<-done
+			mu.Lock()
+			defer mu.Unlock()
+			if lost != tc.wantLost {
+				t.Errorf("lost = %d, want %d", lost, tc.wantLost)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i] <= got[i-1] {
+					t.Fatalf("out of order: %v", got)
+				}
+			}
+		})
+	}
+}
+
+// waitSubscribed waits until the bus has a subscriber.
+func waitSubscribed(t *testing.T, b *Bus) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(time.Millisecond) {
+		b.mu.Lock()
+		n := len(b.subs)
+		b.mu.Unlock()
+		if n > 0 {
+			return
+		}
+	}
+	t.Fatal("no subscriber")
+}
+
+func TestPublishStampsTime(t *testing.T) {
+	clk := clock.NewFake(time.Unix(1234, 5))
+	b := NewBus(4, clk)
+	if e := b.Publish(Event{Kind: KindTrigger}); !e.Time.Equal(time.Unix(1234, 5)) {
+		t.Fatalf("time = %v", e.Time)
+	}
+	at := time.Unix(99, 0)
+	if e := b.Publish(Event{Kind: KindTrigger, Time: at}); !e.Time.Equal(at) {
+		t.Fatalf("time overwritten: %v", e.Time)
+	}
+}
+
+func TestKindsSortedAndUnique(t *testing.T) {
+	all := AllKinds()
+	for i := 1; i < len(all); i++ {
+		if all[i] <= all[i-1] {
+			t.Fatalf("AllKinds not sorted or has a duplicate at %q", all[i])
+		}
 	}
 }

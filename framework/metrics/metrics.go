@@ -1,11 +1,8 @@
 package metrics
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -14,6 +11,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // Metrics holds vigil's collectors in their own registry.
@@ -27,13 +25,8 @@ type Metrics struct {
 	epSeconds *prometheus.HistogramVec
 	epResults *prometheus.CounterVec
 	queue     *prometheus.HistogramVec
-
-	mu        sync.Mutex
-	states    map[string]string    // resource -> state label set to 1
-	requested map[string]time.Time // resource -> time of the engine's request
+	lost      *prometheus.CounterVec
 }
-
-var knownStates = []string{"ONLINE", "OFFLINE", "FAULTED", "UNKNOWN"}
 
 // New returns the metrics, registered in a fresh registry together with
 // the Go and process collectors.
@@ -41,8 +34,7 @@ func New(clk clock.Clock) *Metrics {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	m := &Metrics{reg: prometheus.NewRegistry(), clk: clk, states: map[string]string{},
-		requested: map[string]time.Time{}}
+	m := &Metrics{reg: prometheus.NewRegistry(), clk: clk}
 	m.state = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigil_resource_state",
 		Help: "1 for the resource's current state, 0 for the others."}, []string{"resource", "type", "group", "state"})
 	m.group = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "vigil_group_state",
@@ -57,9 +49,11 @@ func New(clk clock.Clock) *Metrics {
 	m.epResults = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_entry_point_results_total",
 		Help: "Entry-point runs by outcome and exit code."}, []string{"type", "ep", "outcome", "code"})
 	m.queue = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vigil_queue_delay_seconds",
-		Help:    "Time from the engine's online/offline request to the start of the entry point.",
+		Help:    "Time from the request of an entry point (the engine's online/offline, a due monitor, a clean the state machine decided) to its start.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18)}, []string{"type", "ep"})
-	m.reg.MustRegister(m.state, m.group, m.events, m.imf, m.epSeconds, m.epResults, m.queue,
+	m.lost = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_events_lost_total",
+		Help: "Events a bus subscriber fell too far behind to receive, by subscriber."}, []string{"subscriber"})
+	m.reg.MustRegister(m.state, m.group, m.events, m.imf, m.epSeconds, m.epResults, m.queue, m.lost,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -72,91 +66,56 @@ func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, pro
 
 // Observe counts one event.
 func (m *Metrics) Observe(e events.Event) {
-	m.events.WithLabelValues(e.Kind, e.Cause).Inc()
+	m.events.WithLabelValues(string(e.Kind), e.Cause).Inc()
 	if e.Cause == "imf" {
 		m.imf.WithLabelValues(e.Type).Inc()
 	}
 	switch {
 	case e.Kind == events.KindState && e.Resource != "" && e.To != "":
-		m.setState(e)
-	case e.Kind == events.KindGroupState && e.Group != "":
-		for _, st := range []string{"ONLINE", "OFFLINE", "PARTIAL", "ONLINE|FAULTED", "OFFLINE|FAULTED", "PARTIAL|FAULTED"} {
-			v := 0.0
-			if st == e.To {
-				v = 1
-			}
-			m.group.WithLabelValues(e.Group, st).Set(v)
-		}
-	case e.Kind == "request" && e.Resource != "":
-		m.mu.Lock()
-		m.requested[e.Resource] = e.Time
-		m.mu.Unlock()
-	}
-}
-
-func (m *Metrics) setState(e events.Event) {
-	to := e.To
-	for i := range to {
-		if to[i] == '|' {
-			to = to[:i]
-			break
-		}
-	}
-	for _, s := range knownStates {
-		v := 0.0
-		if s == to {
-			v = 1
-		}
-		m.state.WithLabelValues(e.Resource, e.Type, e.Group, s).Set(v)
-	}
-}
-
-// Run observes the events of a subscription until it closes or ctx ends.
-func (m *Metrics) Run(ctx context.Context, sub *events.Subscription) {
-	for {
-		select {
-		case e, ok := <-sub.C:
-			if !ok {
-				return
-			}
-			m.Observe(e)
-		case <-ctx.Done():
+		st, err := state.ParseResourceState(e.To)
+		if err != nil {
 			return
 		}
-	}
-}
-
-// Instrument wraps an entry-point implementation so that every run is
-// timed and counted, and online/offline runs record their queue delay.
-func (m *Metrics) Instrument(impl ep.Implementation) ep.Implementation {
-	return &instrumented{m: m, impl: impl}
-}
-
-type instrumented struct {
-	m    *Metrics
-	impl ep.Implementation
-}
-
-var _ ep.Implementation = (*instrumented)(nil)
-
-func (i *instrumented) Has(n ep.Name) bool { return i.impl.Has(n) }
-
-func (i *instrumented) Run(ctx context.Context, req ep.Request) ep.Result {
-	if req.EP == ep.Online || req.EP == ep.Offline {
-		i.m.mu.Lock()
-		t, ok := i.m.requested[req.Resource]
-		delete(i.m.requested, req.Resource)
-		i.m.mu.Unlock()
-		if ok {
-			i.m.queue.WithLabelValues(req.Type, string(req.EP)).Observe(i.m.clk.Now().Sub(t).Seconds())
+		for _, s := range state.Resources() {
+			m.state.WithLabelValues(e.Resource, e.Type, e.Group, s.String()).Set(oneIf(s == st.State))
+		}
+	case e.Kind == events.KindGroupState && e.Group != "":
+		gs, err := state.ParseGroupState(e.To)
+		if err != nil {
+			return
+		}
+		for _, g := range []state.Group{state.GroupOnline, state.GroupOffline, state.GroupPartial} {
+			for _, f := range []state.GroupFlags{0, state.GroupFaulted} {
+				x := state.GroupState{State: g, Flags: f}
+				m.group.WithLabelValues(e.Group, x.String()).Set(oneIf(x == gs))
+			}
 		}
 	}
-	res := i.impl.Run(ctx, req)
-	i.m.epSeconds.WithLabelValues(req.Type, string(req.EP)).Observe(res.Duration.Seconds())
+}
+
+func oneIf(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Lost counts n events that subscriber could not receive.
+func (m *Metrics) Lost(subscriber string, n uint64) {
+	m.lost.WithLabelValues(subscriber).Add(float64(n))
+}
+
+// ObserveRun times and counts one entry-point run and its queue delay; it
+// is the agent's Observe hook.
+func (m *Metrics) ObserveRun(o ep.Observation) {
+	req, res := o.Request, o.Result
+	if !o.Queued.IsZero() && !o.Started.IsZero() {
+		m.queue.WithLabelValues(req.Type, string(req.EP)).Observe(o.Started.Sub(o.Queued).Seconds())
+	}
+	m.epSeconds.WithLabelValues(req.Type, string(req.EP)).Observe(res.Duration.Seconds())
 	code := ""
 	if res.Outcome == ep.Exited {
 		code = strconv.Itoa(res.ExitCode)
 	}
-	i.m.epResults.WithLabelValues(req.Type, string(req.EP), res.Outcome.String(), code).Inc()
-	return res
+	m.epResults.WithLabelValues(req.Type, string(req.EP), res.Outcome.String(), code).Inc()
 }

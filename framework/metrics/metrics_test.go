@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"context"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -13,24 +12,21 @@ import (
 	"github.com/vigil-ha/vigil/framework/events"
 )
 
-type fakeImpl struct{ clk *clock.Fake }
-
-func (fakeImpl) Has(ep.Name) bool { return true }
-func (f fakeImpl) Run(ctx context.Context, r ep.Request) ep.Result {
-	return ep.Result{Outcome: ep.Exited, ExitCode: 110, Duration: 3 * time.Millisecond}
-}
-
 func TestMetrics(t *testing.T) {
 	clk := clock.NewFake(time.Unix(1000, 0))
 	m := New(clk)
-	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Group: "g", From: "OFFLINE", To: "ONLINE|RESTARTING"})
-	m.Observe(events.Event{Kind: "state", Resource: "web1", Type: "Proc", Cause: "imf", To: "OFFLINE"})
-	m.Observe(events.Event{Kind: "request", Resource: "web1", Time: clk.Now()})
-	m.Observe(events.Event{Kind: "group-state", Group: "g", From: "PARTIAL", To: "ONLINE"})
-	clk.Advance(250 * time.Millisecond)
-	impl := m.Instrument(fakeImpl{clk})
-	impl.Run(context.Background(), ep.Request{EP: ep.Online, Type: "Proc", Resource: "web1"})
-	impl.Run(context.Background(), ep.Request{EP: ep.Monitor, Type: "Proc", Resource: "web1"})
+	m.Observe(events.Event{Kind: events.KindState, Resource: "web1", Type: "Proc", Group: "g", From: "OFFLINE", To: "ONLINE|RESTARTING"})
+	m.Observe(events.Event{Kind: events.KindState, Resource: "web1", Type: "Proc", Cause: "imf", To: "OFFLINE"})
+	m.Observe(events.Event{Kind: events.KindGroupState, Group: "g", From: "PARTIAL", To: "ONLINE"})
+	res := ep.Result{Outcome: ep.Exited, ExitCode: 110, Duration: 3 * time.Millisecond}
+	at := clk.Now()
+	// An earlier request of the same resource must not count: each run
+	// carries its own queue time.
+	m.ObserveRun(ep.Observation{Request: ep.Request{EP: ep.Online, Type: "Proc", Resource: "web1"}, Result: res,
+		Queued: at, Started: at.Add(250 * time.Millisecond)})
+	m.ObserveRun(ep.Observation{Request: ep.Request{EP: ep.Monitor, Type: "Proc", Resource: "web1"}, Result: res,
+		Queued: at, Started: at.Add(time.Millisecond)})
+	m.Lost("triggers", 7)
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -43,6 +39,9 @@ func TestMetrics(t *testing.T) {
 		{"queue delay", `vigil_queue_delay_seconds_sum{ep="online",type="Proc"} 0.25`},
 		{"group state", `vigil_group_state{group="g",state="ONLINE"} 1`},
 		{"ep duration", `vigil_entry_point_duration_seconds_count{ep="online",type="Proc"} 1`},
+		{"monitor queue delay", `vigil_queue_delay_seconds_sum{ep="monitor",type="Proc"} 0.001`},
+		{"lost events", `vigil_events_lost_total{subscriber="triggers"} 7`},
+		{"faulted group state cleared", `vigil_group_state{group="g",state="ONLINE|FAULTED"} 0`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

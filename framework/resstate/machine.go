@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // Machine is the state of one resource. It is not safe for concurrent use;
@@ -14,18 +16,18 @@ type Machine struct {
 	p  Params
 	st State
 
-	restarts      int         // RestartCount, cleared by ConfInterval
-	tolerance     int         // ToleranceCount
-	monTimeouts   int         // CurrentMonitorTimeoutCount (consecutive)
-	firstTimeout  time.Time   // first of the current run of monitor timeouts
-	onlineRetries int         // OnlineRetryLimit budget used by the current online
-	waitCycles    int         // monitors seen in GoingOnlineWaiting / GoingOfflineWaiting
-	cleanFailures int         // consecutive failed cleans
-	cleans        int         // cleans run, in total
-	onlineSince   time.Time   // start of the current run of online monitor results
-	reason        CleanReason // why the current clean / fault path started
-	restarting    bool        // the current online is a local restart
-	adminBase     string      // engine state shown with ADMIN_WAIT
+	restarts      int            // RestartCount, cleared by ConfInterval
+	tolerance     int            // ToleranceCount
+	monTimeouts   int            // CurrentMonitorTimeoutCount (consecutive)
+	firstTimeout  time.Time      // first of the current run of monitor timeouts
+	onlineRetries int            // OnlineRetryLimit budget used by the current online
+	waitCycles    int            // monitors seen in GoingOnlineWaiting / GoingOfflineWaiting
+	cleanFailures int            // consecutive failed cleans
+	cleans        int            // cleans run, in total
+	onlineSince   time.Time      // start of the current run of online monitor results
+	reason        CleanReason    // why the current clean / fault path started
+	restarting    bool           // the current online is a local restart
+	adminBase     state.Resource // engine state shown with ADMIN_WAIT
 	lastMon       ep.MonitorState
 	lastTimedOut  bool
 	unknown       bool // the last monitor in Online/Offline said UNKNOWN
@@ -36,13 +38,13 @@ type Machine struct {
 	imfFailures   int
 	scheduled     bool // the handler decided the monitor schedule itself
 	confidence    int
-	reported      string
+	reported      state.ResourceState
 	out           []Action
 }
 
 // New returns a machine in state Detached.
 func New(p Params) *Machine {
-	return &Machine{p: p, st: Detached, reason: noReason, reported: fmt.Sprint(EngineUnknown, []string(nil))}
+	return &Machine{p: p, st: Detached, reason: noReason, reported: state.ResourceState{}}
 }
 
 // State returns the agent-internal state.
@@ -59,7 +61,7 @@ func (m *Machine) SetParams(p Params) { m.p = p }
 func (m *Machine) Confidence() int { return m.confidence }
 
 // Engine returns the engine-visible state and its flags.
-func (m *Machine) Engine() (string, []string) { return m.view() }
+func (m *Machine) Engine() state.ResourceState { return m.view() }
 
 // Counters returns the policy counters by their VCS names.
 func (m *Machine) Counters() map[string]int {
@@ -129,10 +131,9 @@ func (m *Machine) settle(from State, e Event, wasRegistered bool) {
 		e.Kind == IMFReset:
 		m.schedule()
 	}
-	st, flags := m.view()
-	if key := fmt.Sprint(st, flags); key != m.reported {
-		m.reported = key
-		m.emit(Action{Kind: Report, State: st, Flags: flags})
+	if st := m.view(); st != m.reported {
+		m.reported = st
+		m.emit(Action{Kind: Report, State: st})
 	}
 }
 
@@ -160,51 +161,53 @@ func (m *Machine) monitorIn(n int) {
 
 func (m *Machine) emit(a Action) { m.out = append(m.out, a) }
 
-func (m *Machine) notify(note, format string, args ...any) {
+func (m *Machine) notify(note events.Kind, format string, args ...any) {
 	m.emit(Action{Kind: Notify, Note: note, Detail: fmt.Sprintf(format, args...)})
 }
 
 func (m *Machine) run(n ep.Name) { m.emit(Action{Kind: RunEP, EP: n, CleanReason: noReason}) }
 
 // view computes the engine-visible state and flags.
-func (m *Machine) view() (string, []string) {
-	var st string
-	var flags []string
+func (m *Machine) view() state.ResourceState {
+	var v state.ResourceState
 	switch m.st {
 	case Detached, Opening, Closing:
-		st = EngineUnknown
+		v.State = state.Unknown
 	case Probing:
-		st, flags = EngineUnknown, []string{FlagProbing}
+		v = state.ResourceState{State: state.Unknown, Flags: state.Probing}
 	case Online, Offline:
-		st = map[bool]string{true: EngineOnline, false: EngineOffline}[m.st == Online]
+		v.State = state.Offline
+		if m.st == Online {
+			v.State = state.Online
+		}
 		if m.unknown {
-			st = EngineUnknown
+			v.State = state.Unknown
 		}
 	case GoingOnline, GoingOnlineWaiting:
-		st, flags = EngineOffline, []string{FlagToOnline}
+		v = state.ResourceState{State: state.Offline, Flags: state.WaitingToOnline}
 	case GoingOffline, GoingOfflineWaiting:
-		st, flags = EngineOnline, []string{FlagToOffline}
+		v = state.ResourceState{State: state.Online, Flags: state.WaitingToOffline}
 	case Cleaning, CleanFailed:
-		st, flags = m.reasonBase(), []string{FlagCleaning}
+		v = state.ResourceState{State: m.reasonBase(), Flags: state.Cleaning}
 	case Faulted:
-		st = EngineFaulted
+		v.State = state.Faulted
 	case AdminWait:
-		st, flags = m.adminBase, []string{FlagAdminWait}
+		v = state.ResourceState{State: m.adminBase, Flags: state.AdminWait}
 	}
 	if m.restarting && (m.st == GoingOnline || m.st == GoingOnlineWaiting || m.st == Cleaning || m.st == CleanFailed) {
-		flags = append(flags, FlagRestarting)
+		v.Flags |= state.Restarting
 	}
 	if m.lastTimedOut && m.st != Probing && m.st != Detached {
-		flags = append(flags, FlagMonitorTimeout)
+		v.Flags |= state.MonitorTimedOut
 	}
-	return st, flags
+	return v
 }
 
 // reasonBase is the engine state shown while cleaning for m.reason.
-func (m *Machine) reasonBase() string {
+func (m *Machine) reasonBase() state.Resource {
 	switch m.reason {
 	case OfflineHung, OfflineIneffective, MonitorHung:
-		return EngineOnline
+		return state.Online
 	}
-	return EngineOffline
+	return state.Offline
 }

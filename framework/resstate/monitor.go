@@ -2,6 +2,7 @@ package resstate
 
 import (
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
 )
 
 // monitorResult applies a definite monitor result (online, offline,
@@ -29,7 +30,7 @@ func (m *Machine) monitorResult(e Event) {
 	case Offline:
 		switch res {
 		case ep.StateOnline:
-			m.notify("info", "resource came online outside the framework")
+			m.notify(events.KindInfo, "resource came online outside the framework")
 			m.enterOnline(e)
 		case ep.StateOffline:
 			m.unknown = false
@@ -55,7 +56,7 @@ func (m *Machine) monitorResult(e Event) {
 		m.startClean(m.reason)
 	case Faulted:
 		if res == ep.StateOnline && m.p.Operations == OpsNone {
-			m.notify("info", "persistent resource online again; fault cleared")
+			m.notify(events.KindInfo, "persistent resource online again; fault cleared")
 			m.resetCounters()
 			m.enterOnline(e)
 		}
@@ -80,7 +81,7 @@ func (m *Machine) onlineMonitor(e Event, res ep.MonitorState, intentional bool) 
 		m.unknown, m.monTimeouts = false, 0
 		if e.Now.Sub(m.onlineSince) >= m.p.ConfInterval {
 			if m.restarts+m.tolerance > 0 {
-				m.notify("info", "online for ConfInterval %s: RestartCount %d, ToleranceCount %d cleared",
+				m.notify(events.KindInfo, "online for ConfInterval %s: RestartCount %d, ToleranceCount %d cleared",
 					m.p.ConfInterval, m.restarts, m.tolerance)
 			}
 			m.restarts, m.tolerance, m.onlineSince = 0, 0, e.Now
@@ -96,14 +97,14 @@ func (m *Machine) onlineMonitor(e Event, res ep.MonitorState, intentional bool) 
 	m.unknown = false
 	m.onlineSince = e.Now
 	if intentional && m.p.IntentionalOffline {
-		m.notify("info", "intentional offline (monitor exit 200)")
+		m.notify(events.KindInfo, "intentional offline (monitor exit 200)")
 		m.enterOffline()
 		return
 	}
 	m.unregister()
 	m.tolerance++
 	if m.tolerance <= m.p.ToleranceLimit {
-		m.notify("info", "unexpected offline tolerated (%d of ToleranceLimit %d)", m.tolerance, m.p.ToleranceLimit)
+		m.notify(events.KindInfo, "unexpected offline tolerated (%d of ToleranceLimit %d)", m.tolerance, m.p.ToleranceLimit)
 		return
 	}
 	m.fault(UnexpectedOffline)
@@ -142,7 +143,7 @@ func (m *Machine) monitorTimedOut(e Event) {
 			m.firstTimeout = e.Now
 		}
 		m.monTimeouts++
-		m.notify("monitor-timeout", "monitor timed out (%d of FaultOnMonitorTimeouts %d)", m.monTimeouts,
+		m.notify(events.KindMonitorTimeout, "monitor timed out (%d of FaultOnMonitorTimeouts %d)", m.monTimeouts,
 			m.p.FaultOnMonitorTimeouts)
 		if m.p.FaultOnMonitorTimeouts > 0 && m.monTimeouts >= m.p.FaultOnMonitorTimeouts {
 			m.fault(MonitorHung)

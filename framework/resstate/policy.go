@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func (m *Machine) enable(Event) {
@@ -52,7 +54,7 @@ func (m *Machine) probe(Event) { m.monitorIn(0) }
 
 func (m *Machine) clear(Event) {
 	m.resetCounters()
-	m.notify("info", "cleared; probing")
+	m.notify(events.KindInfo, "cleared; probing")
 	m.st = Probing
 	m.monitorIn(0)
 }
@@ -93,12 +95,12 @@ func (m *Machine) offlineDone(e Event) {
 }
 
 func (m *Machine) onlineTimedOut(Event) {
-	m.notify("info", "online timed out")
+	m.notify(events.KindInfo, "online timed out")
 	m.transitionFailed(OnlineHung)
 }
 
 func (m *Machine) offlineTimedOut(Event) {
-	m.notify("info", "offline timed out")
+	m.notify(events.KindInfo, "offline timed out")
 	m.transitionFailed(OfflineHung)
 }
 
@@ -110,8 +112,8 @@ func (m *Machine) transitionFailed(r CleanReason) {
 	toOnline := r == OnlineHung || r == OnlineIneffective
 	switch {
 	case m.p.ManageFaultsNone:
-		m.notify(map[bool]string{true: "online-failed", false: "offline-failed"}[toOnline], "%s", r)
-		m.adminWait(map[bool]string{true: EngineOffline, false: EngineOnline}[toOnline], "%s; ManageFaults is NONE", r)
+		m.notify(map[bool]events.Kind{true: events.KindOnlineFailed, false: events.KindOfflineFailed}[toOnline], "%s", r)
+		m.adminWait(map[bool]state.Resource{true: state.Offline, false: state.Online}[toOnline], "%s; ManageFaults is NONE", r)
 	case m.p.Has(ep.Clean):
 		m.startClean(r)
 	case toOnline:
@@ -123,9 +125,9 @@ func (m *Machine) transitionFailed(r CleanReason) {
 	}
 }
 
-func (m *Machine) adminWait(base, format string, args ...any) {
+func (m *Machine) adminWait(base state.Resource, format string, args ...any) {
 	m.st, m.adminBase = AdminWait, base
-	m.notify("admin-wait", format, args...)
+	m.notify(events.KindAdminWait, format, args...)
 }
 
 func (m *Machine) startClean(r CleanReason) {
@@ -141,14 +143,14 @@ func (m *Machine) fault(r CleanReason) {
 	m.reason = r
 	switch {
 	case m.p.ManageFaultsNone:
-		base := EngineOffline
+		base := state.Offline
 		if r == MonitorHung {
-			base = EngineOnline
+			base = state.Online
 		}
 		m.adminWait(base, "%s; ManageFaults is NONE", r)
 	case m.p.Operations == OpsNone || !m.p.Has(ep.Clean):
 		m.st = Faulted
-		m.notify("fault", "%s; no clean, no restart", r)
+		m.notify(events.KindFault, "%s; no clean, no restart", r)
 	default:
 		m.startClean(r)
 	}
@@ -157,11 +159,11 @@ func (m *Machine) fault(r CleanReason) {
 func (m *Machine) cleanDone(e Event) {
 	if !e.OK {
 		m.cleanFailures++
-		m.notify("clean", "clean (%s) failed, attempt %d", m.reason, m.cleanFailures)
+		m.notify(events.KindClean, "clean (%s) failed, attempt %d", m.reason, m.cleanFailures)
 		if m.cleanFailures == 1 && m.reason != UnexpectedOffline && m.reason != MonitorHung {
 			// The requested online or offline has failed, whatever
 			// the clean retries bring.
-			m.notify(map[bool]string{true: "offline-failed", false: "online-failed"}[m.reasonBase() == EngineOnline],
+			m.notify(map[bool]events.Kind{true: events.KindOfflineFailed, false: events.KindOnlineFailed}[m.reasonBase() == state.Online],
 				"%s and clean failed", m.reason)
 		}
 		if m.p.CleanRetryLimit > 0 && m.cleanFailures > m.p.CleanRetryLimit {
@@ -172,7 +174,7 @@ func (m *Machine) cleanDone(e Event) {
 		return
 	}
 	m.cleanFailures = 0
-	m.notify("clean", "clean (%s) succeeded", m.reason)
+	m.notify(events.KindClean, "clean (%s) succeeded", m.reason)
 	switch m.reason {
 	case OfflineHung, OfflineIneffective:
 		m.restarting, m.lastTimedOut = false, false
@@ -182,14 +184,14 @@ func (m *Machine) cleanDone(e Event) {
 		switch {
 		case m.onlineRetries < m.p.OnlineRetryLimit:
 			m.onlineRetries++
-			m.notify("info", "online retry %d of %d", m.onlineRetries, m.p.OnlineRetryLimit)
+			m.notify(events.KindInfo, "online retry %d of %d", m.onlineRetries, m.p.OnlineRetryLimit)
 			m.startOnline()
 		case m.restarting && m.restarts < m.p.RestartLimit:
 			m.restart()
 		default:
 			m.restarting, m.lastTimedOut = false, false
 			m.st = Faulted
-			m.notify("online-failed", "%s; %d online retries used", m.reason, m.onlineRetries)
+			m.notify(events.KindOnlineFailed, "%s; %d online retries used", m.reason, m.onlineRetries)
 		}
 	default:
 		if m.restarts < m.p.RestartLimit && m.p.Has(ep.Online) {
@@ -198,14 +200,14 @@ func (m *Machine) cleanDone(e Event) {
 		}
 		m.restarting, m.lastTimedOut = false, false
 		m.st = Faulted
-		m.notify("fault", "%s; %d of RestartLimit %d restarts used", m.reason, m.restarts, m.p.RestartLimit)
+		m.notify(events.KindFault, "%s; %d of RestartLimit %d restarts used", m.reason, m.restarts, m.p.RestartLimit)
 	}
 }
 
 func (m *Machine) restart() {
 	m.restarts++
 	m.restarting, m.onlineRetries, m.monTimeouts = true, 0, 0
-	m.notify("restart", "local restart %d of %d after %s", m.restarts, m.p.RestartLimit, m.reason)
+	m.notify(events.KindRestart, "local restart %d of %d after %s", m.restarts, m.p.RestartLimit, m.reason)
 	m.startOnline()
 }
 
@@ -215,7 +217,7 @@ func (m *Machine) imfResult(e Event) {
 	}
 	m.imfRegistered = false
 	m.imfFailures++
-	m.notify("info", "imf registration failed (%d of %d)", m.imfFailures, m.p.RegisterRetryLimit)
+	m.notify(events.KindInfo, "imf registration failed (%d of %d)", m.imfFailures, m.p.RegisterRetryLimit)
 }
 
 func (m *Machine) imfReset(Event) {

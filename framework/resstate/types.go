@@ -3,10 +3,11 @@ package resstate
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // ErrIllegal is wrapped by every error for an event the current state does
@@ -201,8 +202,8 @@ const (
 	RunEP           ActionKind = iota // run entry point EP (clean with CleanReason)
 	ScheduleMonitor                   // the next periodic monitor is due After from now (replaces any pending one)
 	StopMonitor                       // no periodic monitor until told again
-	Report                            // the engine-visible state changed to State|Flags
-	Notify                            // something worth an event: Note ("fault", "restart", ...) and Detail
+	Report                            // the engine-visible state changed to State
+	Notify                            // something worth an event: Note (events.KindFault, ...) and Detail
 	IMFRegister                       // register with IMF for Online (true) or offline monitoring
 	IMFUnregister                     // unregister from IMF
 )
@@ -213,9 +214,8 @@ type Action struct {
 	EP          ep.Name
 	CleanReason CleanReason
 	After       time.Duration
-	State       string
-	Flags       []string
-	Note        string
+	State       state.ResourceState // Report
+	Note        events.Kind         // Notify
 	Detail      string
 	Online      bool
 }
@@ -233,9 +233,9 @@ func (a Action) String() string {
 	case StopMonitor:
 		return "monitor stop"
 	case Report:
-		return "report " + strings.Join(append([]string{a.State}, a.Flags...), "|")
+		return "report " + a.State.String()
 	case Notify:
-		return "notify " + a.Note + ": " + a.Detail
+		return "notify " + string(a.Note) + ": " + a.Detail
 	case IMFRegister:
 		if a.Online {
 			return "imf register online"
@@ -246,18 +246,3 @@ func (a Action) String() string {
 	}
 	return fmt.Sprintf("action(%d)", int(a.Kind))
 }
-
-// Engine-visible states and flags.
-const (
-	EngineOnline       = "ONLINE"
-	EngineOffline      = "OFFLINE"
-	EngineFaulted      = "FAULTED"
-	EngineUnknown      = "UNKNOWN"
-	FlagRestarting     = "RESTARTING"
-	FlagMonitorTimeout = "MONITOR_TIMEDOUT"
-	FlagAdminWait      = "ADMIN_WAIT"
-	FlagToOnline       = "WAITING_TO_ONLINE"
-	FlagToOffline      = "WAITING_TO_OFFLINE"
-	FlagProbing        = "PROBING"
-	FlagCleaning       = "CLEANING"
-)

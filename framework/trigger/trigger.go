@@ -12,10 +12,11 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
-// RunFunc runs one trigger program; runner.RunCommand fits (through a small
-// closure adding its options).
+// RunFunc runs one trigger program; the RunCommand method of a
+// runner.Runner fits (through a small closure adding its options).
 type RunFunc func(ctx context.Context, path string, args []string, timeout time.Duration) ep.Result
 
 // Options configure a Runner.
@@ -58,17 +59,23 @@ func (r *Runner) Map(e events.Event) []Call {
 	sys := r.o.System
 	switch {
 	case e.Kind == events.KindState && e.Resource != "":
-		if strings.HasPrefix(e.To, "FAULTED") && e.From != "" {
-			r.lastState[e.Resource], _, _ = strings.Cut(e.From, "|")
+		to, err := state.ParseResourceState(e.To)
+		if err != nil {
+			return nil
+		}
+		from, err := state.ParseResourceState(e.From)
+		if err != nil { // the first report: no change to announce
+			return nil
+		}
+		if to.State == state.Faulted {
+			r.lastState[e.Resource] = from.State.String()
 		}
 		// VCS announces changes of the base state only: ONLINE -> OFFLINE,
 		// not OFFLINE -> OFFLINE|WAITING_TO_ONLINE.
-		from, _, _ := strings.Cut(e.From, "|")
-		to, _, _ := strings.Cut(e.To, "|")
-		if from == "" || from == to {
+		if from.State == to.State {
 			return nil
 		}
-		return []Call{{"resstatechange", []string{sys, e.Resource, from, to}}}
+		return []Call{{"resstatechange", []string{sys, e.Resource, from.State.String(), to.State.String()}}}
 	case e.Kind == events.KindFault:
 		prev := r.lastState[e.Resource]
 		if prev == "" {
@@ -77,24 +84,36 @@ func (r *Runner) Map(e events.Event) []Call {
 		return []Call{{"resfault", []string{sys, e.Resource, prev}}}
 	case e.Kind == events.KindRestart:
 		return []Call{{"resrestart", []string{sys, e.Resource}}}
-	case e.Kind == "offline-failed":
+	case e.Kind == events.KindOfflineFailed:
 		return []Call{{"resnotoff", []string{sys, e.Resource}}}
-	case e.Kind == "admin-wait":
+	case e.Kind == events.KindAdminWait:
 		return []Call{{"resadminwait", []string{sys, e.Resource, e.Detail}}}
-	case e.Kind == "monitor-time" || strings.HasPrefix(e.Kind, "stats"):
+	case e.Kind == events.KindStatsSudden || e.Kind == events.KindStatsGradual:
 		return []Call{{"monitortimechange", []string{sys, e.Resource, e.Detail}}}
-	case e.Kind == events.KindGroupState && e.To == "ONLINE":
-		return []Call{{"postonline", []string{sys, e.Group}}}
-	case e.Kind == events.KindGroupState && e.To == "OFFLINE" && e.From != "UNKNOWN":
-		return []Call{{"postoffline", []string{sys, e.Group}}}
-	case e.Kind == "group-fault":
+	case e.Kind == events.KindGroupState:
+		to, err := state.ParseGroupState(e.To)
+		if err != nil || to.Flags != 0 {
+			return nil
+		}
+		from, _ := state.ParseGroupState(e.From)
+		switch {
+		case to.State == state.GroupOnline:
+			return []Call{{"postonline", []string{sys, e.Group}}}
+		case to.State == state.GroupOffline && from.State != state.GroupUnknown:
+			return []Call{{"postoffline", []string{sys, e.Group}}}
+		}
+	case e.Kind == events.KindGroupFault:
 		return []Call{{"grpfault", []string{sys, e.Group, e.Detail}}}
 	}
 	return nil
 }
 
-// Handle runs the triggers of one event that exist as executables.
+// Handle runs the triggers of one event that exist as executables. Events
+// of kind trigger (its own reports) are not handled.
 func (r *Runner) Handle(ctx context.Context, e events.Event) {
+	if e.Kind == events.KindTrigger {
+		return
+	}
 	for _, c := range r.Map(e) {
 		path := filepath.Join(r.o.Dir, c.Name)
 		fi, err := os.Stat(path)
@@ -109,25 +128,8 @@ func (r *Runner) Handle(ctx context.Context, e events.Event) {
 		r.o.Logger.Info("trigger ran", zap.String("trigger", c.Name), zap.Strings("args", c.Args),
 			zap.String("result", detail), zap.Duration("duration", res.Duration))
 		if r.o.Publish != nil {
-			r.o.Publish(events.Event{Kind: "trigger", Resource: e.Resource, Type: e.Type, Group: e.Group,
+			r.o.Publish(events.Event{Kind: events.KindTrigger, Resource: e.Resource, Type: e.Type, Group: e.Group,
 				Cause: c.Name, Detail: strings.Join(c.Args, " ") + ": " + detail})
-		}
-	}
-}
-
-// Run handles the events of a subscription until it closes or ctx ends.
-func (r *Runner) Run(ctx context.Context, sub *events.Subscription) {
-	for {
-		select {
-		case e, ok := <-sub.C:
-			if !ok {
-				return
-			}
-			if e.Kind != "trigger" {
-				r.Handle(ctx, e)
-			}
-		case <-ctx.Done():
-			return
 		}
 	}
 }

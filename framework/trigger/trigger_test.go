@@ -19,19 +19,19 @@ func TestMap(t *testing.T) {
 		ev   events.Event
 		want string
 	}{
-		{"state change", events.Event{Kind: "state", Resource: "r", From: "OFFLINE", To: "ONLINE"},
+		{"state change", events.Event{Kind: events.KindState, Resource: "r", From: "OFFLINE", To: "ONLINE"},
 			"resstatechange n1 r OFFLINE ONLINE"},
-		{"probe without change", events.Event{Kind: "state", Resource: "r", From: "", To: "ONLINE"}, ""},
-		{"flags only", events.Event{Kind: "state", Resource: "r", From: "OFFLINE", To: "OFFLINE|WAITING_TO_ONLINE"}, ""},
-		{"flags dropped", events.Event{Kind: "state", Resource: "r", From: "OFFLINE|WAITING_TO_ONLINE", To: "ONLINE"},
+		{"probe without change", events.Event{Kind: events.KindState, Resource: "r", From: "", To: "ONLINE"}, ""},
+		{"flags only", events.Event{Kind: events.KindState, Resource: "r", From: "OFFLINE", To: "OFFLINE|WAITING_TO_ONLINE"}, ""},
+		{"flags dropped", events.Event{Kind: events.KindState, Resource: "r", From: "OFFLINE|WAITING_TO_ONLINE", To: "ONLINE"},
 			"resstatechange n1 r OFFLINE ONLINE"},
-		{"restart", events.Event{Kind: "restart", Resource: "r"}, "resrestart n1 r"},
-		{"not off", events.Event{Kind: "offline-failed", Resource: "r"}, "resnotoff n1 r"},
-		{"stats", events.Event{Kind: "stats-gradual", Resource: "r", Detail: "avg 12"}, "monitortimechange n1 r avg 12"},
-		{"unrelated", events.Event{Kind: "request", Resource: "r"}, ""},
-		{"group online", events.Event{Kind: "group-state", Group: "g", From: "PARTIAL", To: "ONLINE"}, "postonline n1 g"},
-		{"group offline", events.Event{Kind: "group-state", Group: "g", From: "ONLINE", To: "OFFLINE"}, "postoffline n1 g"},
-		{"group probed offline", events.Event{Kind: "group-state", Group: "g", From: "UNKNOWN", To: "OFFLINE"}, ""},
+		{"restart", events.Event{Kind: events.KindRestart, Resource: "r"}, "resrestart n1 r"},
+		{"not off", events.Event{Kind: events.KindOfflineFailed, Resource: "r"}, "resnotoff n1 r"},
+		{"stats", events.Event{Kind: events.KindStatsGradual, Resource: "r", Detail: "avg 12"}, "monitortimechange n1 r avg 12"},
+		{"unrelated", events.Event{Kind: events.KindRequest, Resource: "r"}, ""},
+		{"group online", events.Event{Kind: events.KindGroupState, Group: "g", From: "PARTIAL", To: "ONLINE"}, "postonline n1 g"},
+		{"group offline", events.Event{Kind: events.KindGroupState, Group: "g", From: "ONLINE", To: "OFFLINE"}, "postoffline n1 g"},
+		{"group probed offline", events.Event{Kind: events.KindGroupState, Group: "g", From: "UNKNOWN", To: "OFFLINE"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,14 +49,14 @@ func TestMap(t *testing.T) {
 
 func TestFaultNamesPreviousState(t *testing.T) {
 	r := New(Options{System: "n1"})
-	r.Map(events.Event{Kind: "state", Resource: "r", From: "ONLINE", To: "FAULTED"})
-	c := r.Map(events.Event{Kind: "fault", Resource: "r"})
+	r.Map(events.Event{Kind: events.KindState, Resource: "r", From: "ONLINE", To: "FAULTED"})
+	c := r.Map(events.Event{Kind: events.KindFault, Resource: "r"})
 	if len(c) != 1 || strings.Join(c[0].Args, " ") != "n1 r ONLINE" {
 		t.Fatalf("calls = %+v", c)
 	}
 }
 
-// TestRealTrigger runs real trigger scripts through runner.RunCommand: one
+// TestRealTrigger runs real trigger scripts through Runner.RunCommand: one
 // that records its argv, and one that hangs and must be killed.
 func TestRealTrigger(t *testing.T) {
 	dir := t.TempDir()
@@ -69,9 +69,18 @@ func TestRealTrigger(t *testing.T) {
 	write("resrestart", `echo "$@" > `+out+"\n")
 	write("resnotoff", "sleep 30\n")
 	var evs []events.Event
+	rn := runner.New(runner.Options{})
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := rn.Drain(ctx); err != nil {
+			t.Errorf("drain: %v", err)
+		}
+		rn.Close()
+	})
 	r := New(Options{Dir: dir, System: "n1", Timeout: 200 * time.Millisecond,
 		Run: func(ctx context.Context, path string, args []string, d time.Duration) ep.Result {
-			return runner.RunCommand(ctx, path, args, runner.Options{Timeout: d, Env: []string{"PATH=/usr/bin:/bin"},
+			return rn.RunCommand(ctx, path, args, runner.RunOptions{Timeout: d, Env: []string{"PATH=/usr/bin:/bin"},
 				KillGrace: 100 * time.Millisecond})
 		},
 		Publish: func(e events.Event) events.Event { evs = append(evs, e); return e }})
@@ -80,9 +89,9 @@ func TestRealTrigger(t *testing.T) {
 		ev      events.Event
 		wantRes string
 	}{
-		{"records argv", events.Event{Kind: "restart", Resource: "web1"}, "exited 0"},
-		{"times out", events.Event{Kind: "offline-failed", Resource: "web1"}, "timed out"},
-		{"missing trigger", events.Event{Kind: "fault", Resource: "web1"}, ""},
+		{"records argv", events.Event{Kind: events.KindRestart, Resource: "web1"}, "exited 0"},
+		{"times out", events.Event{Kind: events.KindOfflineFailed, Resource: "web1"}, "timed out"},
+		{"missing trigger", events.Event{Kind: events.KindFault, Resource: "web1"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

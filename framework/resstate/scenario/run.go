@@ -54,8 +54,7 @@ func Run(s *Script) Outcome {
 			fmt.Fprintf(&b, "error: %v\n", err)
 			continue
 		}
-		state, flags := x.m.Engine()
-		fmt.Fprintf(&b, "%s %s\n", x.m.State(), strings.Join(append([]string{state}, flags...), "|"))
+		fmt.Fprintf(&b, "%s %s\n", x.m.State(), x.m.Engine())
 		for _, a := range acts {
 			fmt.Fprintf(&b, "      %s\n", a)
 		}
@@ -164,9 +163,9 @@ func (x *sim) step(e resstate.Event) ([]resstate.Action, error) {
 		case resstate.StopMonitor:
 			x.due = nil
 		case resstate.Report:
-			x.out.Reports = append(x.out.Reports, strings.Join(append([]string{a.State}, a.Flags...), "|"))
+			x.out.Reports = append(x.out.Reports, a.State.String())
 		case resstate.Notify:
-			x.out.Notes = append(x.out.Notes, a.Note)
+			x.out.Notes = append(x.out.Notes, string(a.Note))
 		}
 	}
 	return acts, nil

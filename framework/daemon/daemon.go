@@ -1,0 +1,299 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	sdnotify "github.com/coreos/go-systemd/v22/daemon"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/vigil-ha/vigil/framework/agent"
+	"github.com/vigil-ha/vigil/framework/agentlog"
+	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/config"
+	"github.com/vigil-ha/vigil/framework/engine"
+	"github.com/vigil-ha/vigil/framework/events"
+	"github.com/vigil-ha/vigil/framework/metrics"
+	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/runner"
+)
+
+// Settings are the daemon's settings, as `vigil agent` takes them from
+// flags and VIGIL_* variables.
+type Settings struct {
+	Config      string // configuration directory (or main.cf)
+	Socket      string // API socket
+	StateDir    string // group intents, the lock, the default VCS_HOME tree
+	LogDir      string // engine_A.log, <Type>_A.log
+	System      string // this node's name in main.cf; "" = the host name
+	LogFormat   string // agentlog.FormatVCS or FormatJSON
+	MetricsAddr string // Prometheus endpoint; "" = off
+	VCSHome     string // "" = <StateDir>/vcs
+	// StopTimeout bounds stopping the agents at shutdown.
+	StopTimeout time.Duration
+	// TriggerTimeout bounds one trigger script run.
+	TriggerTimeout time.Duration
+	// Stderr receives the console log; nil = os.Stderr.
+	Stderr io.Writer
+	// Registry picks each type's implementation; nil = DefaultRegistry().
+	Registry *Registry
+}
+
+// Daemon is one running `vigil agent`.
+type Daemon struct {
+	s       Settings
+	cfg     *model.Config
+	system  string
+	log     *zap.Logger
+	logOpts agentlog.Options
+	closers []io.Closer
+	lock    *stateLock
+	env     *Env
+	run     *runner.Runner
+	bus     *events.Bus
+	met     *metrics.Metrics
+	ready   chan struct{}
+}
+
+// New loads and validates the configuration, chooses the system, locks the
+// state directory and prepares logs and the entry points' environment. A
+// configuration with errors gives an error wrapping its syntax.ErrorList.
+// Close releases what New took when Run is not called.
+func New(s Settings) (*Daemon, error) {
+	if s.Stderr == nil {
+		s.Stderr = os.Stderr
+	}
+	if s.Registry == nil {
+		s.Registry = DefaultRegistry()
+	}
+	if s.StopTimeout <= 0 {
+		s.StopTimeout = 2 * time.Minute
+	}
+	cfg, err := config.Load(s.Config)
+	if err != nil {
+		return nil, err
+	}
+	sys, err := chooseSystem(cfg, s.System)
+	if err != nil {
+		return nil, err
+	}
+	d := &Daemon{s: s, cfg: cfg, system: sys, bus: events.NewBus(10000, nil), ready: make(chan struct{})}
+	if err := d.prepare(); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// System returns this node's name.
+func (d *Daemon) System() string { return d.system }
+
+// Ready is closed once every resource is probed and the API serves.
+func (d *Daemon) Ready() <-chan struct{} { return d.ready }
+
+// prepare creates the directories, locks the state directory, opens the
+// logs, becomes a subreaper and writes the compatibility tree.
+func (d *Daemon) prepare() error {
+	for _, dir := range []string{d.s.StateDir, d.s.LogDir} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	lock, err := lockStateDir(d.s.StateDir)
+	if err != nil {
+		return err
+	}
+	d.lock = lock
+	d.logOpts = agentlog.Options{Dir: d.s.LogDir, Format: d.s.LogFormat}
+	fileLog, c, err := agentlog.Engine(d.logOpts)
+	if err != nil {
+		return fmt.Errorf("engine log: %w", err)
+	}
+	d.closers = append(d.closers, c)
+	console := zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
+		zapcore.Lock(zapcore.AddSync(d.s.Stderr)), zapcore.InfoLevel)
+	d.log = zap.New(zapcore.NewTee(fileLog.Core(), console))
+	d.run = runner.New(runner.Options{Logger: d.log})
+	if err := d.run.BecomeSubreaper(); err != nil {
+		d.log.Warn("cannot become a child subreaper; orphans are reaped by init", zap.Error(err))
+	}
+	if d.env, err = NewEnv(d.cfg, d.s.StateDir, d.s.VCSHome); err != nil {
+		return err
+	}
+	if d.s.MetricsAddr != "" {
+		d.met = metrics.New(clock.Real{})
+	}
+	return nil
+}
+
+// Run serves until ctx ends, then stops the agents (taking nothing
+// offline), waits for killed entry-point trees and stops the API server.
+func (d *Daemon) Run(ctx context.Context) error {
+	defer d.Close()
+	l, err := api.Listen(d.s.Socket)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(d.s.Socket)
+	eng, err := engine.New(engine.Options{Config: d.cfg, System: d.system, Clock: clock.Real{}, Logger: d.log,
+		Bus: d.bus, NewAgent: d.newAgent, StateDir: d.s.StateDir, Dump: config.Dump})
+	if err != nil {
+		l.Close()
+		return err
+	}
+	d.startSubscribers(ctx)
+	srvCtx, srvStop := context.WithCancel(context.Background())
+	srvDone := make(chan error, 1)
+	go func() {
+		srvDone <- api.NewServer(api.ServerOptions{Backend: eng, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid()}).Serve(srvCtx, l)
+	}()
+	d.log.Info("vigil agent starting", zap.String("system", d.system), zap.String("config", d.cfg.Dir),
+		zap.String("socket", d.s.Socket), zap.Int("pid", os.Getpid()))
+	if err := eng.Start(ctx); err != nil {
+		srvStop()
+		<-srvDone
+		return err
+	}
+	sdnotify.SdNotify(false, sdnotify.SdNotifyReady)
+	d.log.Info("vigil agent ready: all resources probed")
+	close(d.ready)
+	<-ctx.Done()
+	return d.shutdown(eng, func() { srvStop(); <-srvDone })
+}
+
+// shutdown stops the agents (nothing is taken offline), waits for killed
+// entry point trees, ends event streams and then the API server.
+func (d *Daemon) shutdown(eng *engine.Engine, stopServer func()) error {
+	sdnotify.SdNotify(false, sdnotify.SdNotifyStopping)
+	d.log.Info("vigil agent stopping: stopping agents")
+	sctx, cancel := context.WithTimeout(context.Background(), d.s.StopTimeout)
+	defer cancel()
+	stopErr := eng.Stop(sctx)
+	if err := d.run.Drain(sctx); err != nil {
+		d.log.Warn("entry points still being killed at exit", zap.Error(err))
+	}
+	d.bus.Close() // ends `vigil events --follow` streams, so the server stops at once
+	stopServer()
+	d.log.Info("vigil agent stopped")
+	return stopErr
+}
+
+// Close releases the logs, the runner's cgroups and the state directory
+// lock. Run calls it; it is idempotent.
+func (d *Daemon) Close() {
+	if d.log != nil {
+		d.log.Sync()
+	}
+	if d.run != nil {
+		d.run.Close()
+		d.run = nil
+	}
+	for _, c := range d.closers {
+		c.Close()
+	}
+	d.closers = nil
+	d.lock.unlock()
+}
+
+// newAgent creates and starts the agent of one type, with the
+// implementation the registry picks for it.
+func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, error) {
+	alog, c, err := agentlog.Agent(d.logOpts, t.Name)
+	if err != nil {
+		return nil, fmt.Errorf("agent log: %w", err)
+	}
+	d.closers = append(d.closers, c)
+	impl, kind, err := d.s.Registry.Open(t, OpenContext{Env: d.env, Runner: d.run, Logger: alog})
+	if err != nil {
+		return nil, err
+	}
+	o := agent.Options{Type: t, Impl: impl, Clock: clock.Real{}, Logger: alog, Notify: h.Notify, Snapshot: h.Snapshot}
+	if d.met != nil {
+		o.Observe = d.met.ObserveRun
+	}
+	a, err := agent.New(o)
+	if err != nil {
+		return nil, err
+	}
+	d.log.Debug("agent implementation chosen", zap.String("type", t.Name), zap.String("kind", kind))
+	a.Start()
+	return a, nil
+}
+
+// startSubscribers starts triggers and metrics on the bus. Neither is ever
+// dropped silently: events they fall too far behind to receive are counted,
+// logged and published as events-lost.
+func (d *Daemon) startSubscribers(ctx context.Context) {
+	tr := newTriggers(d)
+	bg := context.WithoutCancel(ctx) // they end when the bus closes
+	go d.bus.Follow(bg, 4096, func(e events.Event) { tr.Handle(bg, e) }, d.lost("triggers"))
+	if d.met == nil {
+		return
+	}
+	go d.bus.Follow(bg, 4096, d.met.Observe, d.lost("metrics"))
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", d.met.Handler())
+	ln, err := net.Listen("tcp", d.s.MetricsAddr)
+	if err != nil {
+		d.log.Error("metrics endpoint not started", zap.String("addr", d.s.MetricsAddr), zap.Error(err))
+		return
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() { <-ctx.Done(); srv.Close() }()
+}
+
+// lost returns the loss report of one bus subscriber.
+func (d *Daemon) lost(subscriber string) func(uint64) {
+	return func(n uint64) {
+		d.log.Warn("bus subscriber fell behind; events lost", zap.String("subscriber", subscriber), zap.Uint64("lost", n))
+		if d.met != nil {
+			d.met.Lost(subscriber, n)
+		}
+		d.bus.Publish(events.Event{Kind: events.KindEventsLost, Cause: subscriber,
+			Detail: fmt.Sprintf("%s lost %d event(s)", subscriber, n)})
+	}
+}
+
+// chooseSystem returns this node's system name: flag (which must be
+// declared in main.cf when main.cf declares systems), else the host name.
+func chooseSystem(cfg *model.Config, flag string) (string, error) {
+	known := func(s string) bool {
+		for _, x := range cfg.Systems {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	if flag != "" {
+		if len(cfg.Systems) > 0 && !known(flag) {
+			return "", fmt.Errorf("system %q is not declared in main.cf (systems: %s)", flag, strings.Join(cfg.Systems, ", "))
+		}
+		return flag, nil
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		return "", fmt.Errorf("host name: %w", err)
+	}
+	short, _, _ := strings.Cut(host, ".")
+	for _, s := range []string{host, short} {
+		if known(s) {
+			return s, nil
+		}
+	}
+	if len(cfg.Systems) == 0 {
+		return short, nil
+	}
+	return "", errors.New("this host (" + host + ") is not a system of main.cf (systems: " +
+		strings.Join(cfg.Systems, ", ") + "); name it with --system")
+}
