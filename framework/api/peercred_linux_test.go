@@ -20,7 +20,7 @@ import (
 // request through when its connection carried no peer credentials at all:
 // every way of lacking them must answer 403 with the JSON error body.
 func TestPeerCheckFailsClosed(t *testing.T) {
-	s := NewServer(ServerOptions{Backend: &fakeBackend{}, Bus: events.NewBus(1), AllowUID: os.Getuid()})
+	s := NewServer(ServerOptions{Backend: &fakeBackend{}, Bus: events.NewBus(1, nil), AllowUID: os.Getuid()})
 	tests := []struct {
 		name    string
 		do      func(t *testing.T) *http.Response
