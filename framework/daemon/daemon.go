@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	sdnotify "github.com/coreos/go-systemd/v22/daemon"
@@ -62,6 +63,8 @@ type Daemon struct {
 	bus     *events.Bus
 	met     *metrics.Metrics
 	ready   chan struct{}
+	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
+	closed  sync.Once
 }
 
 // New loads and validates the configuration, chooses the system, locks the
@@ -159,6 +162,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.log.Info("vigil agent starting", zap.String("system", d.system), zap.String("config", d.cfg.Dir),
 		zap.String("socket", d.s.Socket), zap.Int("pid", os.Getpid()))
 	if err := eng.Start(ctx); err != nil {
+		d.bus.Close()
+		d.subs.Wait()
 		srvStop()
 		<-srvDone
 		return err
@@ -182,26 +187,28 @@ func (d *Daemon) shutdown(eng *engine.Engine, stopServer func()) error {
 		d.log.Warn("entry points still being killed at exit", zap.Error(err))
 	}
 	d.bus.Close() // ends `vigil events --follow` streams, so the server stops at once
+	d.subs.Wait() // a trigger still running ends within its timeout
 	stopServer()
 	d.log.Info("vigil agent stopped")
 	return stopErr
 }
 
 // Close releases the logs, the runner's cgroups and the state directory
-// lock. Run calls it; it is idempotent.
+// lock. Run calls it once everything it started has stopped; it is
+// idempotent.
 func (d *Daemon) Close() {
-	if d.log != nil {
-		d.log.Sync()
-	}
-	if d.run != nil {
-		d.run.Close()
-		d.run = nil
-	}
-	for _, c := range d.closers {
-		c.Close()
-	}
-	d.closers = nil
-	d.lock.unlock()
+	d.closed.Do(func() {
+		if d.log != nil {
+			d.log.Sync()
+		}
+		if d.run != nil {
+			d.run.Close()
+		}
+		for _, c := range d.closers {
+			c.Close()
+		}
+		d.lock.unlock()
+	})
 }
 
 // newAgent creates and starts the agent of one type, with the
@@ -235,11 +242,11 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 func (d *Daemon) startSubscribers(ctx context.Context) {
 	tr := newTriggers(d)
 	bg := context.WithoutCancel(ctx) // they end when the bus closes
-	go d.bus.Follow(bg, 4096, func(e events.Event) { tr.Handle(bg, e) }, d.lost("triggers"))
+	d.follow(bg, "triggers", func(e events.Event) { tr.Handle(bg, e) })
 	if d.met == nil {
 		return
 	}
-	go d.bus.Follow(bg, 4096, d.met.Observe, d.lost("metrics"))
+	d.follow(bg, "metrics", d.met.Observe)
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", d.met.Handler())
 	ln, err := net.Listen("tcp", d.s.MetricsAddr)
@@ -250,6 +257,16 @@ func (d *Daemon) startSubscribers(ctx context.Context) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	go func() { <-ctx.Done(); srv.Close() }()
+}
+
+// follow runs fn for every bus event until the bus closes; shutdown waits
+// for it.
+func (d *Daemon) follow(ctx context.Context, name string, fn func(events.Event)) {
+	d.subs.Add(1)
+	go func() {
+		defer d.subs.Done()
+		d.bus.Follow(ctx, 4096, fn, d.lost(name))
+	}()
 }
 
 // lost returns the loss report of one bus subscriber.
