@@ -27,7 +27,7 @@ func TestSampleAgents(t *testing.T) {
 			}
 			file := filepath.Join(t.TempDir(), "data $x `y`")
 			dir := copyAgent(t, filepath.Join(home, "bin", "FileData"), sh)
-			s, err := runner.NewScript(runner.ScriptOptions{TypeName: "FileData", AgentDir: dir, VCSHome: home})
+			s, err := runner.NewScript(runner.ScriptOptions{Runner: newRunner(t), TypeName: "FileData", AgentDir: dir, VCSHome: home})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -53,13 +53,14 @@ func BenchmarkBundledMonitor(b *testing.B) {
 			"MountOpt", "1", "", "FsckOpt", "1", ""}},
 	}
 	var baseline time.Duration
+	rn := newRunner(b)
 	for _, c := range cases {
 		var s *runner.Script
 		var err error
 		if c.typ == "" {
-			s, err = runner.NewScript(runner.ScriptOptions{TypeName: "Base", AgentDir: base, VCSHome: benchHome(b)})
+			s, err = runner.NewScript(runner.ScriptOptions{Runner: rn, TypeName: "Base", AgentDir: base, VCSHome: benchHome(b)})
 		} else {
-			s, err = benchAgent(b, c.typ, sh)
+			s, err = benchAgent(b, rn, c.typ, sh)
 		}
 		if err != nil {
 			b.Fatal(err)
@@ -98,8 +99,8 @@ func benchHome(b *testing.B) string {
 }
 
 // benchAgent returns the bundled agent typ with its #! lines switched to sh.
-func benchAgent(b *testing.B, typ, sh string) (*runner.Script, error) {
+func benchAgent(b *testing.B, rn *runner.Runner, typ, sh string) (*runner.Script, error) {
 	home := benchHome(b)
 	dir := copyAgent(b, filepath.Join(home, "bin", typ), sh)
-	return runner.NewScript(runner.ScriptOptions{TypeName: typ, AgentDir: dir, VCSHome: home})
+	return runner.NewScript(runner.ScriptOptions{Runner: rn, TypeName: typ, AgentDir: dir, VCSHome: home})
 }

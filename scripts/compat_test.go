@@ -53,7 +53,7 @@ func compatAgent(t *testing.T, name, sh string, extra ...string) (*runner.Script
 		dir = copyAgent(t, src, sh)
 	}
 	core, logs := observer.New(zapcore.DebugLevel)
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: name, AgentDir: dir, VCSHome: home, Logger: zap.New(core)})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: newRunner(t), TypeName: name, AgentDir: dir, VCSHome: home, Logger: zap.New(core)})
 	if err != nil {
 		t.Fatal(err)
 	}

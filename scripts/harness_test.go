@@ -19,6 +19,21 @@ import (
 // line of each entry point is switched to them (copyAgent).
 var shells = []string{"/usr/bin/dash", "/usr/bin/bash"}
 
+// newRunner returns the Runner of one test or benchmark, drained and closed
+// when it ends.
+func newRunner(tb testing.TB) *runner.Runner {
+	r := runner.New(runner.Options{})
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := r.Drain(ctx); err != nil {
+			tb.Errorf("drain: %v", err)
+		}
+		r.Close()
+	})
+	return r
+}
+
 // agentUnder materialises the compatibility tree and returns the bundled
 // agent typ, its entry points run by sh, as the runner runs them.
 func agentUnder(t *testing.T, typ, sh string) *runner.Script {
@@ -31,7 +46,7 @@ func agentUnder(t *testing.T, typ, sh string) *runner.Script {
 		t.Fatal(err)
 	}
 	dir := copyAgent(t, filepath.Join(home, "bin", typ), sh)
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: typ, AgentDir: dir, VCSHome: home})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: newRunner(t), TypeName: typ, AgentDir: dir, VCSHome: home})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ type Implementation interface {
 	// Run runs one entry point and returns its result. A timed-out entry
 	// point returns at its deadline with Outcome TimedOut; killing what it
 	// started may go on after that, and the implementation guarantees that
-	// none of it survives (for scripts, runner.Drain waits for it).
+	// none of it survives (for scripts, the runner.Runner's Drain waits for it).
 	Run(ctx context.Context, req Request) Result
 }
 

@@ -54,7 +54,7 @@ func runProbeV40(t *testing.T, home, interp, body string, cfg *model.Config, res
 		target = "actions/" + c.action
 	}
 	writeScript(t, dir, target, interp, body)
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: "Probe", AgentDir: dir, VCSHome: home})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "Probe", AgentDir: dir, VCSHome: home})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func runProbe(t *testing.T, home, interp, body string, cfg *model.Config, res *m
 		target = "actions/" + c.action
 	}
 	writeScript(t, dir, target, interp, body)
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: "Probe", AgentDir: dir, VCSHome: home})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "Probe", AgentDir: dir, VCSHome: home})
 	if err != nil {
 		t.Fatal(err)
 	}

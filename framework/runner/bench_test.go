@@ -20,8 +20,8 @@ func bare(b *testing.B) {
 	}
 }
 
-func viaRunner(b *testing.B) {
-	r := runner.RunCommand(context.Background(), "/bin/sh", shExit, runner.Options{Timeout: 10 * time.Second,
+func viaRunner(b *testing.B, rn *runner.Runner) {
+	r := rn.RunCommand(context.Background(), "/bin/sh", shExit, runner.RunOptions{Timeout: 10 * time.Second,
 		Env: []string{"PATH=/usr/bin:/bin"}})
 	if r.Outcome != ep.Exited || r.ExitCode != 100 {
 		b.Fatalf("runner: %v %d %v", r.Outcome, r.ExitCode, r.Err)
@@ -35,11 +35,11 @@ func BenchmarkBareForkExec(b *testing.B) {
 	}
 }
 
-// BenchmarkRunner runs the same program through runner.RunCommand (process
+// BenchmarkRunner runs the same program through Runner.RunCommand (process
 // group, pipes, fd 3, run cgroup when available, timeout supervision).
 func BenchmarkRunner(b *testing.B) {
 	for b.Loop() {
-		viaRunner(b)
+		viaRunner(b, testRunner)
 	}
 }
 
@@ -52,14 +52,13 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 			name = "cgroup"
 		}
 		b.Run(name, func(b *testing.B) {
-			runner.SetCgroups(cg)
-			defer runner.SetCgroups(true)
+			rn := newRunner(b, runner.Options{NoCgroups: !cg})
 			var tb, tr time.Duration
 			for b.Loop() {
 				t0 := time.Now()
 				bare(b)
 				t1 := time.Now()
-				viaRunner(b)
+				viaRunner(b, rn)
 				tr += time.Since(t1)
 				tb += t1.Sub(t0)
 			}

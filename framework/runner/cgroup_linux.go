@@ -18,45 +18,41 @@ import (
 // setsid, cleared environment). The /proc scan of tree.members still runs;
 // the cgroup only adds members. Without cgroup v2 the scan alone applies.
 
-var cgroups = struct {
-	sync.Mutex
+// cgroupPool is the cgroup state of one Runner: its base directory, the
+// empty run cgroups kept for reuse and those still holding a left-behind
+// process.
+type cgroupPool struct {
+	mu      sync.Mutex
 	enabled bool
+	name    string // the base's directory name: vigil-<pid>-<runner token>
 	probed  bool
-	base    string       // this process's directory for run cgroups
+	base    string       // the Runner's directory for run cgroups ("" = none)
 	stale   []string     // run cgroups still holding a left-behind process
 	pool    []*runCgroup // empty run cgroups ready for reuse (fd open)
 	seq     int
-}{enabled: true}
+}
 
 // maxPool bounds the empty run cgroups kept for reuse.
 const maxPool = 32
 
-// SetCgroups turns the use of per-run cgroups on or off (default on, when
-// available). It affects runs started afterwards.
-func SetCgroups(on bool) {
-	cgroups.Lock()
-	cgroups.enabled = on
-	cgroups.Unlock()
+// active reports whether runs get their own cgroup.
+func (p *cgroupPool) active() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.enabled && p.baseLocked() != ""
 }
 
-// CgroupsActive reports whether runs get their own cgroup.
-func CgroupsActive() bool {
-	cgroups.Lock()
-	defer cgroups.Unlock()
-	return cgroups.enabled && cgroupBaseLocked() != ""
-}
-
-func cgroupBaseLocked() string {
-	if !cgroups.probed {
-		cgroups.probed = true
-		cgroups.base = probeCgroupBase()
+func (p *cgroupPool) baseLocked() string {
+	if !p.probed {
+		p.probed = true
+		p.base = probeCgroupBase(p.name)
 	}
-	return cgroups.base
+	return p.base
 }
 
-// probeCgroupBase creates <cgroup2 mount><own cgroup>/vigil-<pid> and
-// returns it, or "" when that is not possible.
-func probeCgroupBase() string {
+// probeCgroupBase creates <cgroup2 mount><own cgroup>/<name> and returns
+// it, or "" when that is not possible.
+func probeCgroupBase(name string) string {
 	mnt := cgroup2Mount()
 	if mnt == "" {
 		return ""
@@ -73,7 +69,7 @@ func probeCgroupBase() string {
 	}
 	parent := filepath.Join(mnt, self)
 	sweepDead(parent)
-	base := filepath.Join(parent, "vigil-"+strconv.Itoa(os.Getpid()))
+	base := filepath.Join(parent, name)
 	if err := os.Mkdir(base, 0o755); err != nil && !os.IsExist(err) {
 		return ""
 	}
@@ -81,15 +77,18 @@ func probeCgroupBase() string {
 }
 
 // sweepDead removes the run cgroups left by vigil processes that have
-// exited without ReleaseCgroups (tests, a killed daemon), when empty.
+// exited without Runner.Close (tests, a killed daemon), when empty. A base
+// is named vigil-<pid>-<runner token> (vigil-<pid> before Runner values).
 func sweepDead(parent string) {
 	ents, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
 	for _, e := range ents {
-		pid, err := strconv.Atoi(strings.TrimPrefix(e.Name(), "vigil-"))
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), "vigil-") || err != nil {
+		rest, ok := strings.CutPrefix(e.Name(), "vigil-")
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !e.IsDir() || !ok || err != nil {
 			continue
 		}
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
@@ -128,26 +127,27 @@ func cgroup2Mount() string {
 
 // runCgroup is the cgroup of one run.
 type runCgroup struct {
+	pool   *cgroupPool // the Runner's, to which release returns it
 	dir    string
 	fd     int
 	killed bool // cgroup.kill was written: never reused (a new child was seen killed in it)
 }
 
-// newRunCgroup creates the cgroup of a run, or returns nil.
-func newRunCgroup() *runCgroup {
-	cgroups.Lock()
-	defer cgroups.Unlock()
-	if !cgroups.enabled || cgroupBaseLocked() == "" {
+// newRun creates the cgroup of a run, or returns nil.
+func (p *cgroupPool) newRun() *runCgroup {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.enabled || p.baseLocked() == "" {
 		return nil
 	}
-	if n := len(cgroups.pool); n > 0 {
-		c := cgroups.pool[n-1]
-		cgroups.pool = cgroups.pool[:n-1]
+	if n := len(p.pool); n > 0 {
+		c := p.pool[n-1]
+		p.pool = p.pool[:n-1]
 		return c
 	}
-	sweepLocked()
-	cgroups.seq++
-	dir := filepath.Join(cgroups.base, "run-"+strconv.Itoa(cgroups.seq))
+	p.sweepLocked()
+	p.seq++
+	dir := filepath.Join(p.base, "run-"+strconv.Itoa(p.seq))
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return nil
 	}
@@ -156,18 +156,18 @@ func newRunCgroup() *runCgroup {
 		_ = os.Remove(dir)
 		return nil
 	}
-	return &runCgroup{dir: dir, fd: fd}
+	return &runCgroup{pool: p, dir: dir, fd: fd}
 }
 
 // sweepLocked removes run cgroups whose left-behind processes have gone.
-func sweepLocked() {
-	keep := cgroups.stale[:0]
-	for _, d := range cgroups.stale {
+func (p *cgroupPool) sweepLocked() {
+	keep := p.stale[:0]
+	for _, d := range p.stale {
 		if err := unix.Rmdir(d); err != nil && err != unix.ENOENT {
 			keep = append(keep, d)
 		}
 	}
-	cgroups.stale = keep
+	p.stale = keep
 }
 
 func (c *runCgroup) closeFD() {
@@ -216,39 +216,38 @@ func (c *runCgroup) release() {
 	if c == nil {
 		return
 	}
+	p := c.pool
 	if !c.killed && !c.populated() {
-		cgroups.Lock()
-		if len(cgroups.pool) < maxPool && c.fd >= 0 {
-			cgroups.pool = append(cgroups.pool, c)
-			cgroups.Unlock()
+		p.mu.Lock()
+		if len(p.pool) < maxPool && c.fd >= 0 {
+			p.pool = append(p.pool, c)
+			p.mu.Unlock()
 			return
 		}
-		cgroups.Unlock()
+		p.mu.Unlock()
 	}
 	c.closeFD()
 	if err := unix.Rmdir(c.dir); err != nil && err != unix.ENOENT {
-		cgroups.Lock()
-		cgroups.stale = append(cgroups.stale, c.dir)
-		cgroups.Unlock()
+		p.mu.Lock()
+		p.stale = append(p.stale, c.dir)
+		p.mu.Unlock()
 	}
 }
 
-// ReleaseCgroups removes this process's run cgroups that are empty, and its
-// base directory when nothing is left in it. Daemon shutdown calls it after
-// Drain.
-func ReleaseCgroups() {
-	ReapOrphans(nil) // a zombie still counts as a member of its cgroup
-	cgroups.Lock()
-	defer cgroups.Unlock()
-	for _, c := range cgroups.pool {
+// close removes the empty run cgroups, and the base directory when nothing
+// is left in it (a later run probes it again).
+func (p *cgroupPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.pool {
 		c.closeFD()
-		cgroups.stale = append(cgroups.stale, c.dir)
+		p.stale = append(p.stale, c.dir)
 	}
-	cgroups.pool = nil
-	sweepLocked()
-	if cgroups.base != "" && len(cgroups.stale) == 0 {
-		if unix.Rmdir(cgroups.base) == nil {
-			cgroups.base, cgroups.probed = "", false
+	p.pool = nil
+	p.sweepLocked()
+	if p.base != "" && len(p.stale) == 0 {
+		if unix.Rmdir(p.base) == nil {
+			p.base, p.probed = "", false
 		}
 	}
 }

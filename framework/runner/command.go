@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/ep"
 )
 
-// Defaults of Options.
+// Defaults of RunOptions.
 const (
 	DefaultOutputCap = 64 << 10
 	DefaultKillGrace = 2 * time.Second
@@ -29,8 +28,8 @@ const (
 	MarkerEnv = "VIGIL_RUN_ID"
 )
 
-// Options control one child run.
-type Options struct {
+// RunOptions control one child run.
+type RunOptions struct {
 	Dir       string        // working directory ("" = /)
 	Env       []string      // complete environment (KEY=VALUE); nothing is inherited
 	Timeout   time.Duration // 0: only the context's deadline applies
@@ -47,7 +46,7 @@ type Options struct {
 	Lines func(line []byte)
 }
 
-func (o *Options) defaults() {
+func (o *RunOptions) defaults() {
 	if o.OutputCap <= 0 {
 		o.OutputCap = DefaultOutputCap
 	}
@@ -65,15 +64,15 @@ func (o *Options) defaults() {
 	}
 }
 
-var runSeq atomic.Uint64
-
 // RunCommand runs path with args (argv after the program name) and returns
 // its result; see the package documentation for the guarantees. A timeout
-// extension requested by the child (record T) moves the deadline.
-func RunCommand(ctx context.Context, path string, args []string, o Options) ep.Result {
+// extension requested by the child (record T) moves the deadline. A
+// timed-out or canceled child's tree is killed in the background; r.Drain
+// waits for that.
+func (r *Runner) RunCommand(ctx context.Context, path string, args []string, o RunOptions) ep.Result {
 	o.defaults()
 	start := o.Clock.Now()
-	c, err := startChild(path, args, &o)
+	c, err := r.startChild(path, args, &o)
 	if err != nil {
 		return ep.Result{Outcome: ep.ExecError, Err: err, Duration: o.Clock.Now().Sub(start)}
 	}
@@ -84,8 +83,9 @@ func RunCommand(ctx context.Context, path string, args []string, o Options) ep.R
 
 // child is one started process with its pipes.
 type child struct {
+	r      *Runner
 	cmd    *exec.Cmd
-	o      *Options
+	o      *RunOptions
 	marker string
 	cg     *runCgroup // nil without cgroup v2
 	out    *capture
@@ -94,8 +94,8 @@ type child struct {
 	extend chan time.Duration
 }
 
-func startChild(path string, args []string, o *Options) (*child, error) {
-	marker := strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(runSeq.Add(1), 10)
+func (r *Runner) startChild(path string, args []string, o *RunOptions) (*child, error) {
+	marker := strconv.Itoa(os.Getpid()) + "-" + r.token + "-" + strconv.FormatUint(r.seq.Add(1), 10)
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, &ExecError{Path: path, Reason: "cannot create output pipe", Err: err}
@@ -107,17 +107,17 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		return nil, &ExecError{Path: path, Reason: "cannot create log pipe", Err: err}
 	}
 	env := append(append([]string(nil), o.Env...), MarkerEnv+"="+marker, "VCSAG_LOG_FD="+strconv.Itoa(LogFD))
-	cg := newRunCgroup()
+	cg := r.cg.newRun()
 	start := func(path string, args []string) (*exec.Cmd, error) {
 		cmd := newCmd(path, args, o.Dir, env, outW, logW, cg)
-		err := startOwned(cmd)
+		err := r.reaper.startOwned(cmd)
 		if err != nil && cg != nil && !errors.Is(err, syscall.ENOEXEC) && !errors.Is(err, syscall.ENOENT) &&
 			!errors.Is(err, syscall.EACCES) {
 			// The kernel refused the cgroup (e.g. no clone3): run without it.
 			cg.release()
 			cg = nil
 			cmd = newCmd(path, args, o.Dir, env, outW, logW, nil)
-			err = startOwned(cmd)
+			err = r.reaper.startOwned(cmd)
 		}
 		return cmd, err
 	}
@@ -140,7 +140,7 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 		cg.release()
 		return nil, classifyExecError(path, err)
 	}
-	c := &child{cmd: cmd, o: o, marker: marker, cg: cg, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
+	c := &child{r: r, cmd: cmd, o: o, marker: marker, cg: cg, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
 	c.out = newCapture(outR, o.OutputCap, o.Logger, o.Lines)
 	c.logs = newRecordReader(logR, o.Logger, func(r Record) {
 		if r.Kind == RecordTimeout && r.Timeout > 0 {
@@ -155,7 +155,7 @@ func startChild(path string, args []string, o *Options) (*child, error) {
 	})
 	go func() {
 		_ = cmd.Wait()
-		disown(cmd.Process.Pid)
+		r.reaper.disown(cmd.Process.Pid)
 		close(c.waited)
 	}()
 	return c, nil
@@ -209,9 +209,9 @@ func (c *child) supervise(ctx context.Context, start time.Time) ep.Result {
 // abandon ends the run now and kills the child's tree in the background.
 func (c *child) abandon(o ep.Outcome, err error) ep.Result {
 	res := ep.Result{Outcome: o, Err: err, ExitCode: -1, Output: c.out.snapshot()}
-	pendingKills.Add(1)
+	c.r.pending.Add(1)
 	go func() {
-		defer pendingKills.Done()
+		defer c.r.pending.Done()
 		killTree(&tree{leader: c.cmd.Process.Pid, marker: c.marker, cg: c.cg}, c.o.KillGrace, c.o.Clock, c.o.Logger)
 		<-c.waited
 		c.cg.release()

@@ -1,7 +1,8 @@
-// Package runner is the one package of vigil that starts processes. It runs
-// script entry points (Script, an ep.Implementation for a VCS agent
-// directory) and any other child vigil needs (RunCommand, Start: trigger
-// scripts, imf_getnotification), all with the same guarantees:
+// Package runner is the one package of vigil that starts processes. A
+// Runner (New) runs script entry points (Script, an ep.Implementation for a
+// VCS agent directory, created with the Runner that runs it) and any other
+// child vigil needs (Runner.RunCommand, Runner.Start: trigger scripts,
+// imf_getnotification), all with the same guarantees:
 //
 //   - the child runs in its own process group, with a clean environment given
 //     by the caller, stdin /dev/null and a working directory;
@@ -38,19 +39,37 @@
 // catches even a double-forked, setsid'd grandchild with a cleared
 // environment; SIGKILL rounds then also write cgroup.kill. Empty run
 // cgroups are reused; one still holding a left-behind process (a resource)
-// is kept until that process is gone. SetCgroups(false) turns this off.
+// is kept until that process is gone. Options.NoCgroups turns this off.
 //
-// Reaping. A daemon that calls BecomeSubreaper adopts the orphans of its
-// entry points; a reaper goroutine, woken by SIGCHLD, reaps every zombie
-// child of the process that runner did not start itself. Children started by
-// runner are registered under a lock held across fork, so the reaper never
-// steals their exit status from their own Wait. Code that must start a child
-// another way (go-plugin) does so inside StartOwned.
+// Reaping. A daemon that calls Runner.BecomeSubreaper adopts the orphans of
+// its entry points; a reaper goroutine, woken by SIGCHLD, reaps every zombie
+// child of the process that runner did not start itself, until Close.
+// Children started by runner are registered in a Reaper under a lock held
+// across fork, so the reaper never steals their exit status from their own
+// Wait. Code that must start a child another way (go-plugin) does so inside
+// Reaper.StartOwned.
+//
+// State. Everything that outlives one run belongs to a Runner, not to the
+// package: its cgroup base (<own cgroup>/vigil-<pid>-<token>), the pool of
+// empty run cgroups and the list of those still holding a resource, the run
+// numbering in the markers (<pid>-<token>-<n>), and the pending background
+// kills. Two Runners in one process (tests, a plugin host) share none of
+// it: Drain of one does not wait for the kills of the other, Close of one
+// leaves the cgroups of the other. Two things belong to the process by
+// nature: the subreaper attribute (prctl) and the knowledge of which zombie
+// children are orphans. The latter is a Reaper value; while a Runner is a
+// subreaper, the Runners running children beside it must share its Reaper
+// (Options.Reaper), or the reaping would steal their children's exit
+// status. The package has no mutable variables.
+//
+//	New(Options) ─► [BecomeSubreaper] ─► RunCommand / Start / Script.Run ...
+//	                                          │
+//	              Close() ◄── Drain(ctx) ◄────┘   (shutdown, end of a test)
 //
 // The ep.Implementation contract ("Run returns only when nothing it started is
 // still running") holds for normal exits; for a timed-out or canceled run,
-// Run returns at the deadline and Drain waits until the kill has finished.
-// Daemon shutdown and tests call Drain.
+// Run returns at the deadline and the Runner's Drain waits until the kill
+// has finished. Daemon shutdown and tests call Drain, then Close.
 //
 // A program without a #! line is run by /bin/sh. A Perl entry point that
 // names the VCS Perl (/opt/VRTSperl/bin/perl) on its #! line or in the
@@ -64,8 +83,8 @@
 // reports it (arglist.Versioned) so the agent and `vigil ep` build argv with
 // arglist.ForEPVersion.
 //
-// Start runs a long-running child (imf_getnotification) with the same
-// guarantees and streams its output lines (Options.Lines).
+// Runner.Start runs a long-running child (imf_getnotification) with the
+// same guarantees and streams its output lines (RunOptions.Lines).
 //
 // It does not build argv (package arglist does), interpret results into
 // resource states (ep.InterpretMonitor, the agent) or write log files

@@ -56,7 +56,7 @@ func TestExitMeanings(t *testing.T) {
 				dir := t.TempDir()
 				writeScript(t, dir, "monitor", interp, "exit 100\n")
 				writeScript(t, dir, string(c.ep), interp, c.body+"\n")
-				s, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: dir, VCSHome: home})
+				s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "T", AgentDir: dir, VCSHome: home})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -99,7 +99,7 @@ func TestExecErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := runner.RunCommand(context.Background(), filepath.Join(dir, c.path), nil, runner.Options{Timeout: 5 * time.Second})
+			r := testRunner.RunCommand(context.Background(), filepath.Join(dir, c.path), nil, runner.RunOptions{Timeout: 5 * time.Second})
 			if c.reason == "" {
 				if r.Outcome != ep.Exited || r.ExitCode != c.code {
 					t.Fatalf("got %v/%d %v, want exit %d", r.Outcome, r.ExitCode, r.Err, c.code)
@@ -122,11 +122,11 @@ func TestExecErrors(t *testing.T) {
 func TestMissingMonitor(t *testing.T) {
 	dir := t.TempDir()
 	writeScript(t, dir, "online", "/bin/sh", "exit 0\n")
-	if _, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: dir}); !errors.Is(err, runner.ErrNoMonitor) {
+	if _, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "T", AgentDir: dir}); !errors.Is(err, runner.ErrNoMonitor) {
 		t.Fatalf("err %v, want ErrNoMonitor", err)
 	}
 	writeScript(t, dir, "monitor", "/bin/sh", "exit 100\n")
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: dir})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "T", AgentDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +134,16 @@ func TestMissingMonitor(t *testing.T) {
 		if s.Has(n) != want {
 			t.Errorf("Has(%s) = %v, want %v", n, !want, want)
 		}
+	}
+}
+
+// TestNewScriptNeedsRunner checks that a Script cannot be made without the
+// Runner that runs its entry points.
+func TestNewScriptNeedsRunner(t *testing.T) {
+	dir := t.TempDir()
+	writeScript(t, dir, "monitor", "/bin/sh", "exit 100\n")
+	if _, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: dir}); !errors.Is(err, runner.ErrNoRunner) {
+		t.Fatalf("err %v, want ErrNoRunner", err)
 	}
 }
 
@@ -163,7 +173,7 @@ exit 110
 				t.Fatal(err)
 			}
 			log := zap.New(core).With(zap.String(agentlog.FieldType, "T"))
-			s, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: dir, VCSHome: home, Logger: log})
+			s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "T", AgentDir: dir, VCSHome: home, Logger: log})
 			if err != nil {
 				t.Fatal(err)
 			}

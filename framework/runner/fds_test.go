@@ -22,9 +22,9 @@ func TestInheritedFDsDoNotLeak(t *testing.T) {
 		if err := unix.Dup2(2, 100); err != nil { // Dup2 never sets close-on-exec
 			t.Fatalf("dup2: %v", err)
 		}
-		res := runner.RunCommand(context.Background(), "/bin/sh",
+		res := testRunner.RunCommand(context.Background(), "/bin/sh",
 			[]string{"-c", "if [ -e /proc/self/fd/100 ]; then echo LEAKED; else echo SEALED; fi"},
-			runner.Options{Env: []string{"PATH=/usr/bin:/bin"}, Timeout: 10 * time.Second})
+			runner.RunOptions{Env: []string{"PATH=/usr/bin:/bin"}, Timeout: 10 * time.Second})
 		os.Stdout.Write(res.Output)
 		return
 	}

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -13,91 +12,83 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// owned is the set of child pids whose exit status belongs to a Wait of
-// their own. The lock is held across fork+registration and across every
-// reaping pass, so the reaper never sees an owned child unregistered.
-var owned = struct {
-	sync.Mutex
-	pids map[int]bool
-}{pids: map[int]bool{}}
+// Reaper is the register of the children of this process whose exit status
+// belongs to a Wait of their own, and, between BecomeSubreaper and Close,
+// the reaper of every other zombie child (the orphans a subreaper adopts).
+// Whether a zombie child is an orphan or a child some Wait is about to
+// collect is a fact about the whole process: while a Runner of the process
+// is a subreaper, every Runner that runs children at the same time must
+// have the same Reaper (Options.Reaper, Runner.Reaper), and code that
+// starts a child another way (go-plugin) registers it with StartOwned. The
+// lock is held across fork+registration and across every reaping pass, so
+// a pass never sees an owned child unregistered. The zero value is ready to
+// use.
+type Reaper struct {
+	mu     sync.Mutex // guards pids
+	pids   map[int]bool
+	sealed sync.Once // sealInheritedFDs before the first child
+
+	loopMu sync.Mutex    // guards the fields below and Runner.subreaper
+	users  int           // Runners between BecomeSubreaper and Close
+	stop   chan struct{} // closed to end the reaping goroutine
+	done   chan struct{} // closed when it has ended
+}
+
+// seal runs sealInheritedFDs once, before the first child is started.
+func (rp *Reaper) seal() { rp.sealed.Do(sealInheritedFDs) }
 
 // startOwned starts cmd and registers its pid as owned.
-func startOwned(cmd *exec.Cmd) error {
-	sealInheritedFDs()
-	owned.Lock()
-	defer owned.Unlock()
+func (rp *Reaper) startOwned(cmd *exec.Cmd) error {
+	rp.seal()
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	owned.pids[cmd.Process.Pid] = true
+	rp.ownLocked(cmd.Process.Pid)
 	return nil
 }
 
+func (rp *Reaper) ownLocked(pid int) {
+	if rp.pids == nil {
+		rp.pids = map[int]bool{}
+	}
+	rp.pids[pid] = true
+}
+
 // disown forgets a pid once its Wait has returned.
-func disown(pid int) {
-	owned.Lock()
-	delete(owned.pids, pid)
-	owned.Unlock()
+func (rp *Reaper) disown(pid int) {
+	rp.mu.Lock()
+	delete(rp.pids, pid)
+	rp.mu.Unlock()
 }
 
 // StartOwned runs start (which must fork exactly one child and return its
-// pid) so that the subreaper's reaper leaves that child to its own Wait.
-// The returned release must be called after that Wait has returned. Code
-// outside runner that starts a child another way (go-plugin) uses it.
-func StartOwned(start func() (pid int, err error)) (release func(), err error) {
-	sealInheritedFDs()
-	owned.Lock()
-	defer owned.Unlock()
+// pid) so that the reaping leaves that child to its own Wait. The returned
+// release must be called after that Wait has returned. Code outside runner
+// that starts a child another way (go-plugin) uses it.
+func (rp *Reaper) StartOwned(start func() (pid int, err error)) (release func(), err error) {
+	rp.seal()
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
 	pid, err := start()
 	if err != nil {
 		return func() {}, err
 	}
-	owned.pids[pid] = true
-	return func() { disown(pid) }, nil
+	rp.ownLocked(pid)
+	return func() { rp.disown(pid) }, nil
 }
 
-var subreaperOnce sync.Once
-
-// BecomeSubreaper makes this process a child subreaper
-// (PR_SET_CHILD_SUBREAPER): orphaned descendants of its entry points are
-// re-parented to it instead of init. A goroutine then reaps, on every
-// SIGCHLD and every second, each zombie child that is not owned. It is
-// idempotent; the reaper runs until the process exits.
-func BecomeSubreaper(log *zap.Logger) error {
-	if log == nil {
-		log = zap.NewNop()
-	}
-	var err error
-	subreaperOnce.Do(func() {
-		if err = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-			return
-		}
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, syscall.SIGCHLD)
-		go func() {
-			tick := time.NewTicker(time.Second)
-			defer tick.Stop()
-			for {
-				select {
-				case <-sig:
-				case <-tick.C:
-				}
-				ReapOrphans(log)
-			}
-		}()
-	})
-	return err
-}
-
-// ReapOrphans reaps every zombie child of this process that runner does not
-// own and returns how many it reaped.
-func ReapOrphans(log *zap.Logger) int {
+// ReapOrphans reaps every zombie child of this process that is not owned
+// and returns how many it reaped; each is logged to log at debug level (nil
+// = not logged).
+func (rp *Reaper) ReapOrphans(log *zap.Logger) int {
 	self := os.Getpid()
-	owned.Lock()
-	defer owned.Unlock()
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
 	n := 0
 	for _, p := range listProcs() {
-		if p.ppid != self || !p.dead() || owned.pids[p.pid] {
+		if p.ppid != self || !p.dead() || rp.pids[p.pid] {
 			continue
 		}
 		var ws unix.WaitStatus
@@ -111,18 +102,67 @@ func ReapOrphans(log *zap.Logger) int {
 	return n
 }
 
-// Drain waits until every background kill of a timed-out or canceled child
-// has finished (nothing of those trees is left), or ctx ends.
-func Drain(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() {
-		pendingKills.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
+// BecomeSubreaper makes this process a child subreaper
+// (PR_SET_CHILD_SUBREAPER): orphaned descendants of its entry points are
+// re-parented to it instead of init. The attribute belongs to the process,
+// not to r (prctl is process-wide): it holds for every Runner of the
+// process. A goroutine of r's Reaper then reaps, on every SIGCHLD and every
+// second, each zombie child that is not owned, logging to r's logger. It is
+// idempotent. The reaping goes on until Close of the last Runner of the
+// Reaper that called BecomeSubreaper, which also clears the attribute.
+func (r *Runner) BecomeSubreaper() error {
+	rp := r.reaper
+	rp.loopMu.Lock()
+	defer rp.loopMu.Unlock()
+	if r.subreaper {
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	if rp.users == 0 {
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			return err
+		}
+		rp.stop, rp.done = make(chan struct{}), make(chan struct{})
+		go rp.reapLoop(r.log, rp.stop, rp.done)
+	}
+	rp.users++
+	r.subreaper = true
+	return nil
+}
+
+// reapLoop reaps orphans on every SIGCHLD and every second until stop.
+func (rp *Reaper) reapLoop(log *zap.Logger, stop, done chan struct{}) {
+	defer close(done)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGCHLD)
+	defer signal.Stop(sig)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-sig:
+		case <-tick.C:
+		case <-stop:
+			return
+		}
+		rp.ReapOrphans(log)
+	}
+}
+
+// endSubreaper undoes r's BecomeSubreaper: a last reaping pass (a zombie
+// still counts as a member of its cgroup) and, for the last Runner of the
+// Reaper, the end of the reaping goroutine and of the subreaper attribute.
+func (r *Runner) endSubreaper() {
+	rp := r.reaper
+	rp.loopMu.Lock()
+	defer rp.loopMu.Unlock()
+	if !r.subreaper {
+		return
+	}
+	r.subreaper = false
+	if rp.users--; rp.users == 0 {
+		close(rp.stop)
+		<-rp.done
+		_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+	}
+	rp.ReapOrphans(r.log)
 }

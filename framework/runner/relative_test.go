@@ -37,7 +37,7 @@ func TestRelativeAgentDir(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := runner.NewScript(runner.ScriptOptions{TypeName: "T", AgentDir: tt.dir, VCSHome: tt.home})
+			s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "T", AgentDir: tt.dir, VCSHome: tt.home})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,8 +25,12 @@ var ErrNoAgentDir = errors.New("no agent directory")
 // ErrNoMonitor is returned when an agent directory has no monitor entry point.
 var ErrNoMonitor = errors.New("agent directory has no monitor entry point")
 
+// ErrNoRunner is returned by NewScript when ScriptOptions.Runner is nil.
+var ErrNoRunner = errors.New("no runner")
+
 // ScriptOptions configure a Script.
 type ScriptOptions struct {
+	Runner    *Runner     // runs the entry points (required)
 	TypeName  string      // resource type
 	AgentDir  string      // resolved agent directory (ResolveAgentDir)
 	VCSHome   string      // the compatibility tree: VCSHome/bin/ag_i18n_inc.sh
@@ -54,8 +58,11 @@ var (
 )
 
 // NewScript checks the agent directory (monitor must exist) and returns the
-// Script that runs its entry points.
+// Script that runs its entry points through o.Runner.
 func NewScript(o ScriptOptions) (*Script, error) {
+	if o.Runner == nil {
+		return nil, fmt.Errorf("type %q: %w", o.TypeName, ErrNoRunner)
+	}
 	if o.Logger == nil {
 		o.Logger = zap.NewNop()
 	}
@@ -121,7 +128,8 @@ func (s *Script) Path(req ep.Request) (string, error) {
 }
 
 // Run runs one entry point. It returns at the deadline with TimedOut while
-// the kill of the entry point's tree finishes in the background (Drain).
+// the kill of the entry point's tree finishes in the background (the
+// Runner's Drain waits for it).
 func (s *Script) Run(ctx context.Context, req ep.Request) ep.Result {
 	path, err := s.Path(req)
 	if err != nil {
@@ -133,7 +141,7 @@ func (s *Script) Run(ctx context.Context, req ep.Request) ep.Result {
 		capBytes = ActionOutputCap
 	}
 	env := MergeEnv(s.env, append([]string{"VCSAG_ENTRY_POINT=" + string(req.EP)}, req.Env...))
-	return RunCommand(ctx, path, req.Args, Options{
+	return s.o.Runner.RunCommand(ctx, path, req.Args, RunOptions{
 		Dir: s.o.AgentDir, Env: env, Timeout: req.Timeout, OutputCap: capBytes,
 		KillGrace: s.o.KillGrace, Logger: log, Clock: s.o.Clock,
 	})

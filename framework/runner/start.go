@@ -6,11 +6,12 @@ import (
 	"github.com/vigil-ha/vigil/framework/ep"
 )
 
-// Process is a long-running child started by Start: imf_getnotification,
-// a trigger script run asynchronously. It has the guarantees of RunCommand:
-// own process group, clean environment, captured and logged output (see
-// Options.Lines to read it as it comes), and a whole-tree kill when its
-// context is canceled, when Stop is called or at Options.Timeout.
+// Process is a long-running child started by Runner.Start:
+// imf_getnotification, a trigger script run asynchronously. It has the
+// guarantees of RunCommand: own process group, clean environment, captured
+// and logged output (see RunOptions.Lines to read it as it comes), and a
+// whole-tree kill when its context is canceled, when Stop is called or at
+// RunOptions.Timeout.
 type Process struct {
 	pid    int
 	cancel context.CancelFunc
@@ -20,10 +21,10 @@ type Process struct {
 
 // Start starts path with args and returns at once. The returned error is an
 // *ExecError when the program cannot be started.
-func Start(ctx context.Context, path string, args []string, o Options) (*Process, error) {
+func (r *Runner) Start(ctx context.Context, path string, args []string, o RunOptions) (*Process, error) {
 	o.defaults()
 	start := o.Clock.Now()
-	c, err := startChild(path, args, &o)
+	c, err := r.startChild(path, args, &o)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +45,7 @@ func (p *Process) Pid() int { return p.pid }
 // Done is closed when the process has exited or been given up.
 func (p *Process) Done() <-chan struct{} { return p.done }
 
-// Stop kills the process tree (in the background, see Drain) and waits
+// Stop kills the process tree (in the background, see Runner.Drain) and waits
 // until Done; the result's Outcome is Canceled unless it had ended before.
 func (p *Process) Stop() ep.Result {
 	p.cancel()

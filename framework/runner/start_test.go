@@ -15,9 +15,9 @@ func TestStart(t *testing.T) {
 	var mu sync.Mutex
 	var lines []string
 	got := make(chan struct{}, 10)
-	p, err := runner.Start(context.Background(), "/bin/sh",
+	p, err := testRunner.Start(context.Background(), "/bin/sh",
 		[]string{"-c", `echo "res1 online"; echo "res 2"; exec sleep 1000`},
-		runner.Options{Env: []string{"PATH=/usr/bin:/bin"}, Lines: func(b []byte) {
+		runner.RunOptions{Env: []string{"PATH=/usr/bin:/bin"}, Lines: func(b []byte) {
 			mu.Lock()
 			lines = append(lines, string(b))
 			mu.Unlock()
@@ -44,7 +44,7 @@ func TestStart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := runner.Drain(ctx); err != nil {
+	if err := testRunner.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if alive(p.Pid()) {

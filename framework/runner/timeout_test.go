@@ -38,7 +38,7 @@ sleep 1000
 // within 50 ms of the deadline and that, after the background kill, none of
 // its processes survives (scanning /proc).
 func TestTimeoutKillsTree(t *testing.T) {
-	if err := runner.BecomeSubreaper(nil); err != nil {
+	if err := testRunner.BecomeSubreaper(); err != nil {
 		t.Fatalf("become subreaper: %v", err)
 	}
 	for _, tc := range []struct {
@@ -53,48 +53,47 @@ func TestTimeoutKillsTree(t *testing.T) {
 		for _, interp := range interpreters {
 			t.Run(tc.name+"/"+filepath.Base(interp), func(t *testing.T) {
 				needInterp(t, interp)
-				runner.SetCgroups(tc.cgroups)
-				defer runner.SetCgroups(true)
-				if tc.cgroups && !runner.CgroupsActive() {
+				r := newRunner(t, runner.Options{NoCgroups: !tc.cgroups})
+				if tc.cgroups && !r.CgroupsActive() {
 					t.Skip("no writable cgroup v2 hierarchy: the cgroup tracker cannot be tested here")
 				}
-				testTimeout(t, interp, tc.body, tc.want)
+				testTimeout(t, r, interp, tc.body, tc.want)
 			})
 		}
 	}
 }
 
-func testTimeout(t *testing.T, interp, body string, want int) {
+func testTimeout(t *testing.T, r *runner.Runner, interp, body string, want int) {
 	{
 		{
 			dir := t.TempDir()
 			writeScript(t, dir, "monitor", interp, body)
 			pids := filepath.Join(t.TempDir(), "pids")
 			token := "VIGIL_TEST_TOKEN=" + strconv.FormatInt(time.Now().UnixNano(), 36)
-			s, err := runner.NewScript(runner.ScriptOptions{TypeName: "Hang", AgentDir: dir, VCSHome: vcsHome(t)})
+			s, err := runner.NewScript(runner.ScriptOptions{Runner: r, TypeName: "Hang", AgentDir: dir, VCSHome: vcsHome(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			const timeout = 1500 * time.Millisecond
 			start := time.Now()
-			r := s.Run(context.Background(), ep.Request{EP: ep.Monitor, Resource: "r", Timeout: timeout,
+			res := s.Run(context.Background(), ep.Request{EP: ep.Monitor, Resource: "r", Timeout: timeout,
 				Env: []string{"PIDS=" + pids, token, "WANT=" + strconv.Itoa(want)}})
 			late := time.Since(start) - timeout
-			if r.Outcome != ep.TimedOut {
-				t.Fatalf("outcome %v (exit %d, err %v, output %q), want timed out", r.Outcome, r.ExitCode, r.Err, r.Output)
+			if res.Outcome != ep.TimedOut {
+				t.Fatalf("outcome %v (exit %d, err %v, output %q), want timed out", res.Outcome, res.ExitCode, res.Err, res.Output)
 			}
 			if late < 0 || late > 50*time.Millisecond {
 				t.Errorf("result came %v after the deadline, want within 50ms", late)
 			}
-			if !bytes.Contains(r.Output, []byte("ready")) {
-				t.Fatalf("entry point did not start its grandchildren in time: output %q", r.Output)
+			if !bytes.Contains(res.Output, []byte("ready")) {
+				t.Fatalf("entry point did not start its grandchildren in time: output %q", res.Output)
 			}
-			if got := runner.Meaning(ep.Monitor, r); !strings.HasPrefix(got, "timed out") {
+			if got := runner.Meaning(ep.Monitor, res); !strings.HasPrefix(got, "timed out") {
 				t.Errorf("meaning %q", got)
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
-			if err := runner.Drain(ctx); err != nil {
+			if err := r.Drain(ctx); err != nil {
 				t.Fatalf("drain: %v", err)
 			}
 			list, _ := os.ReadFile(pids)
@@ -120,7 +119,7 @@ func TestLeftBehindDaemonSurvives(t *testing.T) {
 	dir := t.TempDir()
 	writeScript(t, dir, "monitor", "/bin/sh", "exit 100\n")
 	writeScript(t, dir, "online", "/bin/sh", "sleep 30 >/dev/null 2>&1 3>&- &\necho $!\nexit 0\n")
-	s, err := runner.NewScript(runner.ScriptOptions{TypeName: "D", AgentDir: dir, VCSHome: vcsHome(t)})
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "D", AgentDir: dir, VCSHome: vcsHome(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,11 +169,11 @@ func survivorsWith(kv string) []int {
 // TestReaperReapsOrphans checks that, as a subreaper, this process reaps an
 // orphaned grandchild at once so it does not linger as a zombie.
 func TestReaperReapsOrphans(t *testing.T) {
-	if err := runner.BecomeSubreaper(nil); err != nil {
+	if err := testRunner.BecomeSubreaper(); err != nil {
 		t.Fatalf("become subreaper: %v", err)
 	}
-	r := runner.RunCommand(context.Background(), "/bin/sh",
-		[]string{"-c", `sh -c 'sleep 0.2 & echo $!' & wait`}, runner.Options{Timeout: 5 * time.Second, Env: []string{"PATH=/usr/bin:/bin"}})
+	r := testRunner.RunCommand(context.Background(), "/bin/sh",
+		[]string{"-c", `sh -c 'sleep 0.2 & echo $!' & wait`}, runner.RunOptions{Timeout: 5 * time.Second, Env: []string{"PATH=/usr/bin:/bin"}})
 	pid, err := strconv.Atoi(strings.TrimSpace(string(r.Output)))
 	if r.Outcome != ep.Exited || err != nil {
 		t.Fatalf("%v %q %v", r.Outcome, r.Output, err)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -164,9 +163,6 @@ func treeMembers(leader int, marker string, known map[int]uint64) []int {
 	}
 	return out
 }
-
-// pendingKills counts background tree kills; Drain waits for them.
-var pendingKills sync.WaitGroup
 
 // killPollInterval is the pause between scans while a tree is being killed.
 const killPollInterval = 20 * time.Millisecond

@@ -88,7 +88,7 @@ func TestScriptVersion(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s, err := runner.NewScript(runner.ScriptOptions{TypeName: "Web", AgentDir: dir, Version: tc.option})
+			s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "Web", AgentDir: dir, Version: tc.option})
 			if err != nil {
 				t.Fatal(err)
 			}
