@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 // clientFlags are the flags every client command shares.
@@ -48,12 +49,7 @@ func printJSON(w io.Writer, v any) error {
 func table(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 2, 8, 2, ' ', 0) }
 
 // stateText joins a state and its flags the VCS way: ONLINE|RESTARTING.
-func stateText(state string, flags []string) string {
-	if len(flags) == 0 {
-		return state
-	}
-	return state + "|" + strings.Join(flags, "|")
-}
+func stateText(st string, flags []string) string { return state.JoinText(st, flags) }
 
 // valueText renders attribute values: scalars bare, lists space-separated
 // with quotes where needed.

@@ -108,6 +108,12 @@ func (s ResourceState) String() string {
 	return s.State.String() + "|" + s.Flags.String()
 }
 
+// JoinText joins a state's text and its flags' names as String does, for
+// callers that hold the wire form (the API's state and flags fields).
+func JoinText(base string, flags []string) string {
+	return strings.Join(append([]string{base}, flags...), "|")
+}
+
 // ParseResourceState reads what String writes.
 func ParseResourceState(text string) (ResourceState, error) {
 	parts := strings.Split(text, "|")

@@ -52,3 +52,13 @@ func TestGroupStateText(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+func TestJoinText(t *testing.T) {
+	if got := JoinText("ONLINE", nil); got != "ONLINE" {
+		t.Errorf("JoinText without flags = %q", got)
+	}
+	st := ResourceState{Offline, Cleaning | Restarting}
+	if got := JoinText(st.State.String(), st.Flags.Names()); got != st.String() {
+		t.Errorf("JoinText = %q, String = %q", got, st.String())
+	}
+}
