@@ -16,7 +16,7 @@
 //	  lock the state directory             engine.Start: agents (Registry), probes,
 //	  logs, subreaper, Env (VCS_HOME)        AutoStart            ──▶ Ready()
 //	                                       <-ctx.Done()
-//	                                       engine.Stop, runner.Drain, bus.Close,
+//	                                       engine.Stop, Runner.Drain, bus.Close,
 //	                                       API server stop, unlock
 //
 // The cmd/vigil commands only turn flags into Settings and print.

@@ -33,7 +33,7 @@ type Options struct {
 // Runner maps events to trigger runs.
 type Runner struct {
 	o         Options
-	lastState map[string]string // resource -> state before its last change
+	lastState map[string]string // resource -> its last steady state (no flags, not FAULTED)
 }
 
 // New returns a Runner.
@@ -63,12 +63,15 @@ func (r *Runner) Map(e events.Event) []Call {
 		if err != nil {
 			return nil
 		}
+		// resfault names the last steady state before the fault: ONLINE
+		// for a resource that failed while online, not the OFFLINE|CLEANING
+		// it passed through on its way to FAULTED.
+		if to.Flags == 0 && to.State != state.Faulted {
+			r.lastState[e.Resource] = to.State.String()
+		}
 		from, err := state.ParseResourceState(e.From)
 		if err != nil { // the first report: no change to announce
 			return nil
-		}
-		if to.State == state.Faulted {
-			r.lastState[e.Resource] = from.State.String()
 		}
 		// VCS announces changes of the base state only: ONLINE -> OFFLINE,
 		// not OFFLINE -> OFFLINE|WAITING_TO_ONLINE.

@@ -47,12 +47,30 @@ func TestMap(t *testing.T) {
 	}
 }
 
+// TestFaultNamesPreviousState: resfault names the last steady state before
+// the fault, whatever the resource passed through on its way to FAULTED.
 func TestFaultNamesPreviousState(t *testing.T) {
-	r := New(Options{System: "n1"})
-	r.Map(events.Event{Kind: events.KindState, Resource: "r", From: "ONLINE", To: "FAULTED"})
-	c := r.Map(events.Event{Kind: events.KindFault, Resource: "r"})
-	if len(c) != 1 || strings.Join(c[0].Args, " ") != "n1 r ONLINE" {
-		t.Fatalf("calls = %+v", c)
+	cases := []struct {
+		name  string
+		steps [][2]string // From, To of the state events before the fault
+		want  string
+	}{
+		{"straight", [][2]string{{"OFFLINE", "ONLINE"}, {"ONLINE", "FAULTED"}}, "n1 r ONLINE"},
+		{"through cleaning", [][2]string{{"OFFLINE|WAITING_TO_ONLINE", "ONLINE"}, {"ONLINE", "OFFLINE|CLEANING"},
+			{"OFFLINE|CLEANING", "FAULTED"}}, "n1 r ONLINE"},
+		{"offline before", [][2]string{{"UNKNOWN|PROBING", "OFFLINE"}, {"OFFLINE", "FAULTED"}}, "n1 r OFFLINE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := New(Options{System: "n1"})
+			for _, s := range tc.steps {
+				r.Map(events.Event{Kind: events.KindState, Resource: "r", From: s[0], To: s[1]})
+			}
+			c := r.Map(events.Event{Kind: events.KindFault, Resource: "r"})
+			if len(c) != 1 || strings.Join(c[0].Args, " ") != tc.want {
+				t.Fatalf("calls = %+v, want %q", c, tc.want)
+			}
+		})
 	}
 }
 
