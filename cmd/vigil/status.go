@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func init() { subcommands = append(subcommands, newStatusCmd) }
@@ -44,7 +45,7 @@ func newStatusCmd() *cobra.Command {
 			for _, g := range st.Groups {
 				for _, r := range g.Resources {
 					conf := "-"
-					if r.State == "ONLINE" {
+					if r.State == state.Online.String() {
 						conf = fmt.Sprint(r.Confidence)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Type, r.Group, stateText(r.State, r.Flags), conf)

@@ -82,7 +82,7 @@ func (r *Runner) Map(e events.Event) []Call {
 	case e.Kind == events.KindFault:
 		prev := r.lastState[e.Resource]
 		if prev == "" {
-			prev = "ONLINE"
+			prev = state.Online.String()
 		}
 		return []Call{{"resfault", []string{sys, e.Resource, prev}}}
 	case e.Kind == events.KindRestart:
