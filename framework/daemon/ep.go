@@ -83,7 +83,7 @@ func RunEP(ctx context.Context, o EPOptions, typeName string, name ep.Name, resN
 		return rep, err
 	}
 	defer closeLog()
-	run := runner.New(runner.Options{Logger: log})
+	run := runner.New(runner.Options{}) // the runner's own records (orphans reaped) are not the entry point's
 	defer run.Close()
 	impl, kind, err := o.Registry.Open(res.Type, OpenContext{Env: env, Runner: run, Logger: log})
 	if err != nil {
