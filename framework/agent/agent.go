@@ -66,6 +66,11 @@ type Options struct {
 	// Observe, when set, sees every entry point run (metrics, statistics).
 	// It is called from the worker that ran it and must not block long.
 	Observe func(ep.Observation)
+	// MonitorDone, when set, sees every completed monitor cycle with the
+	// resource's state and attributes (the monitor statistics). It is
+	// called from the worker before the result is applied and must not
+	// block long.
+	MonitorDone func(MonitorCycle)
 	// IMF, when set, is called to register and unregister resources.
 	IMF IMF
 	// TimeUnit is the length of one attribute second (intervals, timeouts,

@@ -98,6 +98,7 @@ func (a *Agent) runMonitor(res *resource, j *job) {
 	if hook != nil && j.cause == "monitor" {
 		hook(a.o.Clock.Now().Sub(j.due))
 	}
+	started := a.o.Clock.Now()
 	result, ok := a.runEP(res, j, ArgsExtra{})
 	if !ok {
 		return
@@ -106,6 +107,7 @@ func (a *Agent) runMonitor(res *resource, j *job) {
 	a.mu.Lock()
 	res.lastMonitor = now
 	a.mu.Unlock()
+	a.monitorDone(res, result, started, now)
 	a.feed(res, resstate.MonitorEvent(result, now), j.cause, false, time.Time{})
 }
 
