@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -160,8 +161,8 @@ func newBuilder() *builder {
 		"Port":  {Name: "Port", Kind: model.Int, Dim: model.Scalar},
 		"Names": {Name: "Names", Kind: model.Str, Dim: model.Vector},
 	}, Order: []string{"Port", "Names"}, Statics: map[string]model.Value{}}
-	return &builder{cfg: &model.Config{Systems: []string{"n1"}, Types: map[string]*model.Type{"Proc": t},
-		Groups: map[string]*model.Group{}, Resources: map[string]*model.Resource{}}}
+	return &builder{cfg: &model.Config{Systems: []string{"n1"}, SystemPos: map[string]syntax.Pos{"n1": {}},
+		Types: map[string]*model.Type{"Proc": t}, Groups: map[string]*model.Group{}, Resources: map[string]*model.Resource{}}}
 }
 
 func (b *builder) group(name string, attrs map[string]model.Value, res ...string) *builder {

@@ -1,19 +1,21 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 )
 
-// Modify sets an attribute of a resource: it validates the value against
-// the type, writes main.cf atomically and then tells the agent (attr_changed,
-// IMF re-registration). A bad value or a failed write changes nothing.
+// Modify sets an attribute of a resource: the value is parsed against the
+// type, the resulting configuration goes through change (the validation of
+// `vigil check`, then main.cf written atomically, then published), and then
+// the agent is told (attr_changed, IMF re-registration). A bad value, a
+// configuration check would refuse, or a failed write changes nothing.
 //
-// The new configuration is a clone of the snapshot in force; main.cf is
-// written from it before it is published, without holding e.mu, so a slow
-// disk delays only other modifications, never agent events.
+// main.cf is written before the snapshot is published, without holding
+// e.mu, so a slow disk delays only other modifications, never agent events.
 func (e *Engine) Modify(res, attr string, words []string) error {
 	r, err := e.resource(res)
 	if err != nil {
@@ -30,34 +32,27 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	if err != nil {
 		return errorf(ErrInvalid, "%w", err)
 	}
-	e.modifyMu.Lock()
-	cur := e.snap.Load()
-	old, _ := cur.Resources[res].Attr(attr)
-	if old.Equal(v) {
-		e.modifyMu.Unlock()
+	var old model.Value
+	next, err := e.change(fmt.Sprintf("modify resource %q", res), func(next *model.Config) error {
+		nr := next.Resources[res]
+		old, _ = nr.Attr(attr)
+		if old.Equal(v) {
+			return errUnchanged
+		}
+		if d.Static {
+			nr.Overrides = withValue(nr.Overrides, attr, v)
+		} else {
+			nr.Values = withValue(nr.Values, attr, v)
+		}
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
 		return nil
 	}
-	next := cur.Clone()
+	if err != nil {
+		return err
+	}
 	nr := next.Resources[res]
-	if d.Static {
-		if nr.Overrides == nil {
-			nr.Overrides = map[string]model.Value{}
-		}
-		nr.Overrides[attr] = v
-	} else {
-		if nr.Values == nil {
-			nr.Values = map[string]model.Value{}
-		}
-		nr.Values[attr] = v
-	}
-	if e.o.Dump != nil {
-		if err := e.o.Dump(next, next.Dir); err != nil {
-			e.modifyMu.Unlock()
-			return fmt.Errorf("modify resource %q: write configuration: %w", res, err)
-		}
-	}
-	e.snap.Store(next) // readers see the value once it is saved
-	e.modifyMu.Unlock()
 	e.mu.Lock()
 	a := e.agents[r.Type.Name]
 	e.mu.Unlock()
@@ -72,4 +67,14 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 		return errorf(ErrFailed, "modify resource %q: configuration saved but the agent refused the change: %w", res, uerr)
 	}
 	return nil
+}
+
+// withValue returns m, a clone's own map, with k set to v; a nil map is
+// made.
+func withValue(m map[string]model.Value, k string, v model.Value) map[string]model.Value {
+	if m == nil {
+		m = map[string]model.Value{}
+	}
+	m[k] = v
+	return m
 }

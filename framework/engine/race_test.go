@@ -29,7 +29,7 @@ func TestModifyWhileReading(t *testing.T) {
 			func(v wire.ResourceView, s string) bool { return v.Critical == (s == "1") }},
 		{"Enabled of a required resource", "disk", "Enabled", []string{"0", "1"},
 			func(v wire.ResourceView, s string) bool { return v.Enabled == (s == "1") }},
-		{"Operations of a parent", "app", "Operations", []string{"OnOnly", "OnOff"}, nil},
+		{"a static override of a parent", "app", "MonitorInterval", []string{"5", "6"}, nil},
 		{"a type attribute", "db", "Port", []string{"1", "2", "3"}, nil},
 	}
 	for _, tc := range tests {
@@ -38,7 +38,7 @@ func TestModifyWhileReading(t *testing.T) {
 			w.delay = 100 * time.Microsecond
 			dump := func(cfg *model.Config, _ string) error {
 				for _, r := range cfg.Resources { // as config.Dump prints them
-					for _, n := range []string{"Critical", "Enabled", "Operations", "Port"} {
+					for _, n := range []string{"Critical", "Enabled", "MonitorInterval", "Port"} {
 						r.Attr(n)
 					}
 				}

@@ -220,7 +220,11 @@ func TestWalkSeesModify(t *testing.T) {
 			cfg := independent(3)
 			if tc.onOn {
 				cfg = independent(4)
-				cfg.Resources["r0003"].Values["Operations"] = model.ScalarValue(opsOnOnly.String())
+				r := cfg.Resources["r0003"]
+				onOnly := *r.Type // Operations is a static of the type (a resource cannot override it)
+				onOnly.Name = "OnOnlyProc"
+				onOnly.Statics = map[string]model.Value{"Operations": model.ScalarValue(opsOnOnly.String())}
+				cfg.Types[onOnly.Name], r.Type = &onOnly, &onOnly
 			}
 			e := start(t, cfg, w, nil)
 			for _, n := range cfg.ResourceNames() {

@@ -21,10 +21,12 @@ var NotOverridable = map[string]bool{
 // Validate checks a configuration built by the loader and returns every
 // problem found, sorted: unknown attributes, values of the wrong dimension
 // or type, out-of-range static attributes, ArgList and IMFRegList entries
-// that name no attribute, the ArgListValues limit, dependency rules and
-// cycles. It never panics on a configuration whose maps are filled.
+// that name no attribute, the ArgListValues limits, names that are not
+// identifiers (NameError), strings no entry point can receive (StringError),
+// dependency rules and cycles. It never panics on a configuration whose maps are filled.
 func Validate(c *Config) syntax.ErrorList {
 	v := &validator{c: c}
+	v.names()
 	for _, n := range c.TypeNames() {
 		v.typ(c.Types[n])
 	}
@@ -187,22 +189,32 @@ func (v *validator) references(r *Resource) {
 }
 
 func (v *validator) argListSize(r *Resource) {
-	n := 0
+	n, size := 0, 0
+	add := func(val Value) {
+		for _, s := range val.Elements() {
+			n++
+			size += len(s) + 1
+		}
+	}
 	for _, e := range r.Type.ArgList() {
+		size += len(e) + 12 // the tuple's name and count
 		if ref, attr, isRef := strings.Cut(e, ":"); isRef {
 			if tr, ok := v.c.Resources[r.Str(ref)]; ok {
 				val, _ := tr.Attr(attr)
-				n += len(val.Elements())
+				add(val)
 			} else {
 				n++
 			}
 			continue
 		}
 		val, _ := r.Attr(e)
-		n += len(val.Elements())
+		add(val)
 	}
 	if n > MaxArgListValues {
 		v.errorf(r.Pos, "resource %s: ArgListValues would hold %d values, over the limit of %d", r.Name, n, MaxArgListValues)
+	}
+	if size > MaxArgListBytes {
+		v.errorf(r.Pos, "resource %s: ArgListValues would be %d bytes long, over the limit of %d", r.Name, size, MaxArgListBytes)
 	}
 }
 

@@ -18,6 +18,11 @@ func (v *validator) value(val Value, d *AttrDef, p syntax.Pos, what string) bool
 	}
 	ok := true
 	check := func(s string) {
+		if msg := StringError(s); msg != "" {
+			v.errorf(p, "%s: value %s", what, msg)
+			ok = false
+			return
+		}
 		if msg := kindError(s, d.Kind); msg != "" {
 			v.errorf(p, "%s: %s", what, msg)
 			ok = false
@@ -43,6 +48,10 @@ func (v *validator) value(val Value, d *AttrDef, p syntax.Pos, what string) bool
 	case Assoc:
 		seen := map[string]bool{}
 		for _, kv := range val.Assoc {
+			if msg := StringError(kv.Key); msg != "" {
+				v.errorf(p, "%s: key %s", what, msg)
+				ok = false
+			}
 			check(kv.Value)
 			if seen[kv.Key] {
 				v.errorf(p, "%s: key %q given twice", what, kv.Key)
