@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/state"
 )
 
@@ -34,6 +35,15 @@ func (f *clientFlags) addJSONFlag(cmd *cobra.Command) {
 }
 
 func (f *clientFlags) client() *api.Client { return api.NewClient(api.SocketPath(f.socket)) }
+
+// done finishes a command that returns nothing but success: with --json it
+// prints {"ok": true}, so every command prints one JSON document.
+func (f *clientFlags) done(cmd *cobra.Command, err error) error {
+	if err != nil || !f.json {
+		return err
+	}
+	return printJSON(cmd.OutOrStdout(), wire.OKReply{OK: true})
+}
 
 // cmdContext is cancelled by SIGINT/SIGTERM.
 func cmdContext() (context.Context, context.CancelFunc) {

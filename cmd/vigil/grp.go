@@ -10,7 +10,8 @@ func init() { subcommands = append(subcommands, newGrpCmd) }
 
 func newGrpCmd() *cobra.Command {
 	f := &clientFlags{}
-	cmd := &cobra.Command{Use: "grp", Short: "Inspect and operate service groups (like hagrp)"}
+	cmd := &cobra.Command{Use: "grp", Short: "Inspect and operate service groups (like hagrp)",
+		Example: "  vigil grp list\n  vigil grp online websg --wait\n  vigil grp state websg --json"}
 	f.addSocketFlag(cmd)
 	cmd.AddCommand(grpList(f), grpState(f), grpDisplay(f),
 		grpOp(f, "online", "Bring a group online, children before parents"),
@@ -21,6 +22,7 @@ func newGrpCmd() *cobra.Command {
 func grpList(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "list", Short: "List groups", Args: cobra.NoArgs,
+		Example: "  vigil grp list\n  vigil grp list --json",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -46,6 +48,8 @@ func grpList(f *clientFlags) *cobra.Command {
 func grpState(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "state GRP", Short: "Print a group's state", Args: cobra.ExactArgs(1),
+		Example:           "  vigil grp state websg\n  vigil grp state websg --json",
+		ValidArgsFunction: completeNames(f, groupName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -67,6 +71,8 @@ func grpState(f *clientFlags) *cobra.Command {
 func grpDisplay(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "display GRP", Short: "Show a group, its dependencies and its resources", Args: cobra.ExactArgs(1),
+		Example:           "  vigil grp display websg",
+		ValidArgsFunction: completeNames(f, groupName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -104,12 +110,15 @@ func grpOp(f *clientFlags, verb, short string) *cobra.Command {
 	var w waitFlags
 	cmd := &cobra.Command{
 		Use: verb + " GRP", Short: short, Args: cobra.ExactArgs(1),
+		Example:           fmt.Sprintf("  vigil grp %s websg\n  vigil grp %s websg --wait --timeout 5m", verb, verb),
+		ValidArgsFunction: completeNames(f, groupName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().GroupOp(ctx, args[0], verb, w.request())
+			return f.done(cmd, f.client().GroupOp(ctx, args[0], verb, w.request()))
 		},
 	}
 	w.add(cmd)
+	f.addJSONFlag(cmd)
 	return cmd
 }

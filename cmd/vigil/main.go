@@ -24,6 +24,9 @@ func newRoot() *cobra.Command {
 	for _, f := range subcommands {
 		root.AddCommand(f())
 	}
+	root.Example = "  vigil check /etc/vigil\n  vigil agent --config /etc/vigil\n  vigil status\n" +
+		"  vigil res online web1 --wait\n  source <(vigil completion bash)"
+	scriptSafe(root)
 	return root
 }
 

@@ -19,6 +19,8 @@ func newResCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "res",
 		Short: "Inspect and operate resources (like hares)",
+		Example: "  vigil res list\n  vigil res state web1 --json\n  vigil res online web1 --wait --timeout 2m\n" +
+			"  vigil res clear web1 && vigil grp online websg",
 	}
 	f.addSocketFlag(cmd)
 	cmd.AddCommand(resList(f), resState(f), resDisplay(f), resValue(f),
@@ -34,6 +36,7 @@ func newResCmd() *cobra.Command {
 func resList(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "list", Short: "List resources", Args: cobra.NoArgs,
+		Example: "  vigil res list\n  vigil res list --json",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -59,6 +62,8 @@ func resList(f *clientFlags) *cobra.Command {
 func resState(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "state RES", Short: "Print a resource's state", Args: cobra.ExactArgs(1),
+		Example:           "  vigil res state web1\n  vigil res state web1 --json",
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -80,6 +85,8 @@ func resState(f *clientFlags) *cobra.Command {
 func resDisplay(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "display RES", Short: "Show a resource's state and every attribute", Args: cobra.ExactArgs(1),
+		Example:           "  vigil res display web1",
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -120,6 +127,8 @@ func resDisplay(f *clientFlags) *cobra.Command {
 func resValue(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "value RES ATTR", Short: "Print the resolved value of one attribute", Args: cobra.ExactArgs(2),
+		Example:           "  vigil res value web1 MonitorInterval\n  vigil res value web1 PathName --json",
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -161,31 +170,40 @@ func resOp(f *clientFlags, verb, short string) *cobra.Command {
 	var w waitFlags
 	cmd := &cobra.Command{
 		Use: verb + " RES", Short: short, Args: cobra.ExactArgs(1),
+		Example:           fmt.Sprintf("  vigil res %s web1\n  vigil res %s web1 --wait --timeout 90s", verb, verb),
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().ResourceOp(ctx, args[0], verb, w.request())
+			return f.done(cmd, f.client().ResourceOp(ctx, args[0], verb, w.request()))
 		},
 	}
 	w.add(cmd)
+	f.addJSONFlag(cmd)
 	return cmd
 }
 
 func resSimple(f *clientFlags, verb, short string) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use: verb + " RES", Short: short, Args: cobra.ExactArgs(1),
+		Example:           fmt.Sprintf("  vigil res %s web1", verb),
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().ResourceOp(ctx, args[0], verb, wire.OpRequest{})
+			return f.done(cmd, f.client().ResourceOp(ctx, args[0], verb, wire.OpRequest{}))
 		},
 	}
+	f.addJSONFlag(cmd)
+	return cmd
 }
 
 func resAction(f *clientFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "action RES TOKEN [ARGS...]", Short: "Run the action entry point with a token and arguments",
-		Args: cobra.MinimumNArgs(2),
+		Args:              cobra.MinimumNArgs(2),
+		Example:           "  vigil res action db1 checkpoint --json\n  vigil res action web1 rotate access.log",
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
@@ -209,18 +227,22 @@ func resAction(f *clientFlags) *cobra.Command {
 }
 
 func resModify(f *clientFlags) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "modify RES ATTR VALUE...",
 		Short: "Set an attribute (validated, applied at once, written to main.cf)",
 		Long: "Set an attribute of a resource. A scalar takes one value, a vector or keylist any number\n" +
 			"(none empties it), an association key value pairs. The value is checked against the type,\n" +
 			"applied at once (attr_changed, IMF re-registration) and main.cf is rewritten atomically.\n" +
 			"A bad value changes nothing.",
-		Args: cobra.MinimumNArgs(2),
+		Args:              cobra.MinimumNArgs(2),
+		Example:           "  vigil res modify web1 MonitorInterval 30\n  vigil res modify web1 PidFiles /run/a.pid /run/b.pid",
+		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.client().Modify(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)})
+			return f.done(cmd, f.client().Modify(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)}))
 		},
 	}
+	f.addJSONFlag(cmd)
+	return cmd
 }

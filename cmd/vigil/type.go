@@ -10,7 +10,8 @@ func init() { subcommands = append(subcommands, newTypeCmd) }
 
 func newTypeCmd() *cobra.Command {
 	f := &clientFlags{}
-	cmd := &cobra.Command{Use: "type", Short: "Inspect resource types (like hatype)"}
+	cmd := &cobra.Command{Use: "type", Short: "Inspect resource types (like hatype)",
+		Example: "  vigil type list\n  vigil type display Process --json"}
 	f.addSocketFlag(cmd)
 	list := &cobra.Command{
 		Use: "list", Short: "List types and their resources", Args: cobra.NoArgs,
@@ -36,6 +37,7 @@ func newTypeCmd() *cobra.Command {
 	df := &clientFlags{}
 	display := &cobra.Command{
 		Use: "display TYPE", Short: "Show a type with its resolved static attributes", Args: cobra.ExactArgs(1),
+		ValidArgsFunction: completeNames(f, typeName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()

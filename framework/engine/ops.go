@@ -42,6 +42,12 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 	if !groupEnabled(g) {
 		return errorf(ErrConflict, "group %q is disabled (Enabled = 0)", g.Name)
 	}
+	for _, r := range g.Resources {
+		if st, ok := e.status(r); ok && st.State.State == state.Faulted && e.conf(r).enabled() {
+			return errorf(ErrConflict, "group %q has faulted resource %q; clear it first (vigil res clear %s)",
+				g.Name, r.Name, r.Name)
+		}
+	}
 	for _, d := range g.Requires {
 		child, ok := e.cfg.Groups[d.Child]
 		if !ok || d.Location != "local" {

@@ -225,7 +225,8 @@ func (e *Engine) typeView(t *model.Type, attrs bool) wire.TypeView {
 // Probe asks the agent to monitor a resource now.
 func (e *Engine) Probe(name string) error { return e.simple(name, "probe", Agent.Probe) }
 
-// Clear clears a FAULTED resource (and its group's fault flag).
+// Clear clears a FAULTED resource (and its group's fault flag) and returns
+// once the re-probe the clear starts has reported (waitCleared).
 func (e *Engine) Clear(name string) error {
 	if err := e.simple(name, "clear", Agent.Clear); err != nil {
 		return err
@@ -234,6 +235,7 @@ func (e *Engine) Clear(name string) error {
 	if r.Group != nil {
 		e.clearGroupFault(r.Group.Name)
 	}
+	e.waitCleared(r)
 	return nil
 }
 
