@@ -22,6 +22,8 @@ type Event struct {
 	To       string    `json:"to,omitempty"`
 	Cause    string    `json:"cause,omitempty"`
 	Detail   string    `json:"detail,omitempty"`
+	// Stats carries the figures of a statistics notification.
+	Stats *StatsChange `json:"stats,omitempty"`
 }
 
 // MarshalJSON writes Time as RFC 3339 with nanoseconds in UTC.

@@ -3,6 +3,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -26,6 +27,8 @@ type Metrics struct {
 	epResults *prometheus.CounterVec
 	queue     *prometheus.HistogramVec
 	lost      *prometheus.CounterVec
+	monitor   *prometheus.HistogramVec
+	statsNote *prometheus.CounterVec
 }
 
 // New returns the metrics, registered in a fresh registry together with
@@ -53,7 +56,12 @@ func New(clk clock.Clock) *Metrics {
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2, 18)}, []string{"type", "ep"})
 	m.lost = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_events_lost_total",
 		Help: "Events a bus subscriber fell too far behind to receive, by subscriber."}, []string{"subscriber"})
-	m.reg.MustRegister(m.state, m.group, m.events, m.imf, m.epSeconds, m.epResults, m.queue, m.lost,
+	m.monitor = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "vigil_monitor_duration_seconds",
+		Help:    "Monitor cycle time per type, every cycle of every resource; a timed-out cycle counts as its timeout.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)}, []string{"type"})
+	m.statsNote = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vigil_stats_notifications_total",
+		Help: "Monitor statistics notifications, by type and change (sudden, gradual)."}, []string{"type", "change"})
+	m.reg.MustRegister(m.state, m.group, m.events, m.imf, m.epSeconds, m.epResults, m.queue, m.lost, m.monitor, m.statsNote,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -71,6 +79,12 @@ func (m *Metrics) Observe(e events.Event) {
 		m.imf.WithLabelValues(e.Type).Inc()
 	}
 	switch {
+	case e.Kind == events.KindStatsSudden || e.Kind == events.KindStatsGradual:
+		change := "sudden"
+		if e.Kind == events.KindStatsGradual {
+			change = "gradual"
+		}
+		m.statsNote.WithLabelValues(e.Type, change).Inc()
 	case e.Kind == events.KindState && e.Resource != "" && e.To != "":
 		st, err := state.ParseResourceState(e.To)
 		if err != nil {
@@ -118,4 +132,10 @@ func (m *Metrics) ObserveRun(o ep.Observation) {
 		code = strconv.Itoa(res.ExitCode)
 	}
 	m.epResults.WithLabelValues(req.Type, string(req.EP), res.Outcome.String(), code).Inc()
+}
+
+// ObserveMonitor records one monitor cycle of a resource of type typ (the
+// agent's MonitorDone hook through the daemon).
+func (m *Metrics) ObserveMonitor(typ string, d time.Duration) {
+	m.monitor.WithLabelValues(typ).Observe(d.Seconds())
 }

@@ -27,6 +27,10 @@ func TestMetrics(t *testing.T) {
 	m.ObserveRun(ep.Observation{Request: ep.Request{EP: ep.Monitor, Type: "Proc", Resource: "web1"}, Result: res,
 		Queued: at, Started: at.Add(time.Millisecond)})
 	m.Lost("triggers", 7)
+	m.ObserveMonitor("Proc", 400*time.Millisecond)
+	m.Observe(events.Event{Kind: events.KindStatsSudden, Resource: "web1", Type: "Proc"})
+	m.Observe(events.Event{Kind: events.KindStatsGradual, Resource: "web1", Type: "Proc"})
+	m.Observe(events.Event{Kind: events.KindStatsSudden, Resource: "web1", Type: "Proc"})
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -41,6 +45,9 @@ func TestMetrics(t *testing.T) {
 		{"ep duration", `vigil_entry_point_duration_seconds_count{ep="online",type="Proc"} 1`},
 		{"monitor queue delay", `vigil_queue_delay_seconds_sum{ep="monitor",type="Proc"} 0.001`},
 		{"lost events", `vigil_events_lost_total{subscriber="triggers"} 7`},
+		{"monitor duration", `vigil_monitor_duration_seconds_sum{type="Proc"} 0.4`},
+		{"sudden notifications", `vigil_stats_notifications_total{change="sudden",type="Proc"} 2`},
+		{"gradual notifications", `vigil_stats_notifications_total{change="gradual",type="Proc"} 1`},
 		{"faulted group state cleared", `vigil_group_state{group="g",state="ONLINE|FAULTED"} 0`},
 	}
 	for _, tc := range tests {

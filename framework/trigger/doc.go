@@ -11,7 +11,10 @@
 //	restart                 resrestart     <system> <resource>
 //	offline-failed          resnotoff      <system> <resource>
 //	admin-wait              resadminwait   <system> <resource> <detail>
-//	monitor-time / stats-*  monitortimechange <system> <resource> <detail>
+//	stats-sudden-change     monitortimechange <system> <resource> sudden <value ms> <ExpectedValue ms>
+//	                        <ValueThreshold %> <count> <max ms> <mean ms>
+//	stats-gradual-change    monitortimechange <system> <resource> gradual <moving average ms>
+//	                        <benchmark ms> <AvgThreshold %> <Frequency> <max ms> <mean ms>
 //	group-fault             grpfault       <system> <group> <detail>
 //
 // It does not decide anything about resources (package engine does).

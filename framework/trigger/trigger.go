@@ -2,6 +2,7 @@ package trigger
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,7 +93,7 @@ func (r *Runner) Map(e events.Event) []Call {
 	case e.Kind == events.KindAdminWait:
 		return []Call{{"resadminwait", []string{sys, e.Resource, e.Detail}}}
 	case e.Kind == events.KindStatsSudden || e.Kind == events.KindStatsGradual:
-		return []Call{{"monitortimechange", []string{sys, e.Resource, e.Detail}}}
+		return []Call{{"monitortimechange", append([]string{sys, e.Resource}, statsArgs(e)...)}}
 	case e.Kind == events.KindGroupState:
 		to, err := state.ParseGroupState(e.To)
 		if err != nil || to.Flags != 0 {
@@ -135,4 +136,19 @@ func (r *Runner) Handle(ctx context.Context, e events.Event) {
 				Cause: c.Name, Detail: strings.Join(c.Args, " ") + ": " + detail})
 		}
 	}
+}
+
+// statsArgs are the arguments of monitortimechange after the system and
+// the resource: <sudden|gradual> <value ms> <reference ms> <threshold %>
+// <count> <max ms> <mean ms>, milliseconds rounded to whole numbers as
+// MonitorTimeStats shows them (docs/statistics.md). An event without
+// figures passes its detail alone.
+func statsArgs(e events.Event) []string {
+	s := e.Stats
+	if s == nil {
+		return []string{e.Detail}
+	}
+	msText := func(v float64) string { return strconv.FormatInt(int64(math.Round(v)), 10) }
+	return []string{s.Change, msText(s.ValueMs), msText(s.ReferenceMs), strconv.Itoa(s.Threshold),
+		strconv.Itoa(s.Count), msText(s.MaxMs), msText(s.MeanMs)}
 }
