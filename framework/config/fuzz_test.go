@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/vigil-ha/vigil/framework/config/syntax"
@@ -26,7 +27,10 @@ func FuzzParse(f *testing.F) {
 			if !errors.As(err, &list) || len(list) == 0 {
 				t.Fatalf("error is not a non-empty ErrorList: %v", err)
 			}
-			for _, e := range list {
+			for i, e := range list {
+				if i == MaxErrors && strings.HasPrefix(e.Msg, "and ") {
+					continue // the cap's count has no position
+				}
 				if e.Pos.Line < 1 || e.Pos.Col < 1 || e.Pos.File == "" {
 					t.Fatalf("diagnostic without a position: %q", e.Error())
 				}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"syscall"
 
 	"github.com/vigil-ha/vigil/framework/config/syntax"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -25,23 +26,28 @@ func Load(path string) (*model.Config, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, "main.cf")
 	}
-	src, err := os.ReadFile(path)
+	src, err := readRegular(path, MaxFileSize)
 	if err != nil {
 		return nil, syntax.ErrorList{{Pos: syntax.Pos{File: path, Line: 1, Col: 1},
-			Msg: fmt.Sprintf("cannot read configuration: %v", unwrapPath(err))}}
+			Msg: fmt.Sprintf("cannot read configuration: %v", err)}}
 	}
-	return loadSource(source{path: path}, src, filepath.Dir(path), false)
+	l := &loader{seen: map[string]bool{}, dir: filepath.Dir(path), total: int64(len(src))}
+	return l.load(source{path: path}, src)
 }
 
 // LoadBytes loads a main.cf given as bytes and named file in diagnostics.
 // Its includes are resolved against the bundled typedefs only; nothing is
 // read from disk.
 func LoadBytes(file string, src []byte) (*model.Config, error) {
-	return loadSource(source{path: file}, src, ".", true)
+	l := &loader{seen: map[string]bool{}, dir: ".", noDisk: true}
+	return l.load(source{path: file}, src)
 }
 
-func loadSource(main source, src []byte, dir string, noDisk bool) (*model.Config, error) {
-	l := &loader{seen: map[string]bool{}, dir: dir, noDisk: noDisk}
+// MaxErrors is how many diagnostics a load returns; the rest are counted
+// in a last "and N more errors" entry.
+const MaxErrors = 100
+
+func (l *loader) load(main source, src []byte) (*model.Config, error) {
 	f := l.parse(main, src)
 	syntaxErrs := len(l.errs)
 	cfg := l.build(f)
@@ -50,7 +56,7 @@ func loadSource(main source, src []byte, dir string, noDisk bool) (*model.Config
 	}
 	l.errs.Sort()
 	if len(l.errs) > 0 {
-		return cfg, l.errs
+		return cfg, l.errs.Cap(MaxErrors)
 	}
 	return cfg, nil
 }
@@ -89,6 +95,7 @@ type unit struct {
 type loader struct {
 	dir    string
 	noDisk bool
+	total  int64 // bytes read from disk so far
 	errs   syntax.ErrorList
 	seen   map[string]bool
 	parsed []*unit // every parsed file, in include (depth-first) order
@@ -130,12 +137,16 @@ func (l *loader) resolve(from source, name string) (source, []byte, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(from.path), name)
 		}
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return source{}, nil, fmt.Errorf("cannot read include file %q: %w", name, unwrapPath(err))
+		data, err := readRegular(p, MaxFileSize)
+		switch {
+		case err == nil:
+			if l.total += int64(len(data)); l.total > MaxTotalSize {
+				return source{}, nil, fmt.Errorf("cannot read include file %q: %w: the configuration's files "+
+					"together pass the limit of %s", name, ErrTooLarge, sizeText(MaxTotalSize))
 			}
 			return source{path: p}, data, nil
+		case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
+			return source{}, nil, fmt.Errorf("cannot read include file %q: %w", name, err)
 		}
 	}
 	emb := name

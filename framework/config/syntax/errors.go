@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -13,8 +14,14 @@ type Error struct {
 	Msg string
 }
 
-// Error returns "file:line:col: message".
-func (e Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// Error returns "file:line:col: message", or the message alone when the
+// diagnostic has no position (the "and N more errors" of Cap).
+func (e Error) Error() string {
+	if e.Pos == (Pos{}) {
+		return e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // ErrorList is a list of configuration diagnostics, collected rather than
 // stopping at the first. As an error it prints one diagnostic per line.
@@ -71,4 +78,15 @@ func (l ErrorList) Err() error {
 		return nil
 	}
 	return l
+}
+
+// Cap returns the list with at most n diagnostics, the rest counted in a
+// last diagnostic without position: "and N more errors". Apply it after
+// Sort.
+func (l ErrorList) Cap(n int) ErrorList {
+	if len(l) <= n {
+		return l
+	}
+	out := append(ErrorList(nil), l[:n]...)
+	return append(out, Error{Msg: fmt.Sprintf("and %d more errors", len(l)-n)})
 }

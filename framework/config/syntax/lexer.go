@@ -1,6 +1,9 @@
 package syntax
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // tokKind is the kind of a lexical token.
 type tokKind int
@@ -60,6 +63,7 @@ type lexer struct {
 	line int
 	col  int
 	errs *ErrorList
+	nerr int // lexical errors reported so far
 }
 
 func newLexer(file string, src []byte, errs *ErrorList) *lexer {
@@ -72,8 +76,21 @@ func newLexer(file string, src []byte, errs *ErrorList) *lexer {
 
 func (l *lexer) pos() Pos { return Pos{File: l.file, Line: l.line, Col: l.col} }
 
+// maxLexErrors is how many lexical errors one file may have; at the next,
+// the lexer reports that it stops and returns end of file from then on, so
+// garbage input costs bounded time and memory.
+const maxLexErrors = 200
+
 func (l *lexer) errorf(p Pos, format string, args ...any) {
+	if l.nerr >= maxLexErrors {
+		return
+	}
+	l.nerr++
 	l.errs.Add(p, fmt.Sprintf(format, args...))
+	if l.nerr == maxLexErrors {
+		l.errs.Add(p, fmt.Sprintf("too many errors in this file (%d); the rest of it is not read", maxLexErrors))
+		l.off = len(l.src)
+	}
 }
 
 // advance moves past one byte, keeping line and column.
@@ -199,13 +216,39 @@ func (l *lexer) next() token {
 	case isDigit(c) || (c == '-' || c == '+') && isDigit(l.peekByte(1)):
 		return l.lexNumber(p)
 	}
-	l.advance()
-	if c < 0x20 || c >= 0x7f {
-		l.errorf(p, "unexpected character %q", rune(c))
-	} else {
-		l.errorf(p, "unexpected character '%c'", c)
-	}
+	l.unexpected(p)
 	return token{kind: tIllegal, pos: p}
+}
+
+// unexpected reports the character at the current offset, decoded as
+// UTF-8, and skips it with the run of unexpected bytes that follows it: a
+// megabyte of NUL bytes is one diagnostic, not a million.
+func (l *lexer) unexpected(p Pos) {
+	r, n := utf8.DecodeRune(l.src[l.off:])
+	what := fmt.Sprintf("%q", r)
+	if r == utf8.RuneError && n <= 1 {
+		what = fmt.Sprintf("byte 0x%02x (not UTF-8)", l.src[l.off])
+		n = 1
+	}
+	for range n {
+		l.advance()
+	}
+	start := l.off
+	for l.off < len(l.src) && !startsToken(l.src[l.off]) {
+		l.advance()
+	}
+	if run := l.off - start; run > 0 {
+		l.errorf(p, "unexpected character %s (and %d more unexpected bytes after it)", what, run)
+		return
+	}
+	l.errorf(p, "unexpected character %s", what)
+}
+
+// startsToken reports whether c may begin a token, a blank or a comment.
+func startsToken(c byte) bool {
+	_, isPunct := punct[c]
+	return isPunct || isLetter(c) || isDigit(c) || c == '"' || c == '-' || c == '+' || c == '/' ||
+		c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
 // lexNumber reads [+-]digits; digits followed by word characters are an error.
