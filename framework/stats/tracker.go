@@ -1,6 +1,9 @@
 package stats
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Collective is the number of further consecutive spikes that one
 // collective sudden-change notification covers.
@@ -193,3 +196,18 @@ func (t *Tracker) restart() {
 // TimeStats returns MonitorTimeStats (zero until the first Frequency
 // cycles are measured).
 func (t *Tracker) TimeStats() TimeStats { return t.rule.ts }
+
+// String describes the notification for the engine log and `vigil events`.
+func (n Notification) String() string {
+	ms := func(d time.Duration) string { return d.Round(time.Millisecond).String() }
+	switch {
+	case n.Change == Gradual:
+		return fmt.Sprintf("monitor time changed gradually: moving average of the last %d cycles %s departs from the benchmark %s by more than %d %% (max %s); it is the new benchmark",
+			n.Count, ms(n.Value), ms(n.Reference), n.Threshold, ms(n.Max))
+	case n.Run == 1:
+		return fmt.Sprintf("monitor time changed suddenly: the cycle took %s, over ExpectedValue %s + %d %%",
+			ms(n.Value), ms(n.Reference), n.Threshold)
+	}
+	return fmt.Sprintf("monitor time still high: %d more consecutive cycles over ExpectedValue %s + %d %% (run of %d): max %s, mean %s",
+		n.Count, ms(n.Reference), n.Threshold, n.Run, ms(n.Max), ms(n.Mean))
+}
