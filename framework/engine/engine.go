@@ -34,6 +34,9 @@ type Options struct {
 	// ProbeWait bounds the wait for the first probe of every resource;
 	// 0 derives it from the types' timeouts.
 	ProbeWait time.Duration
+	// Placement, when set, decides where failover groups may be online
+	// (the cluster); nil is the single-node engine (see placement.go).
+	Placement Placement
 }
 
 // Engine is the single-node engine. Its methods are safe for concurrent use.

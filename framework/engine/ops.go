@@ -50,8 +50,14 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 	}
 	for _, d := range g.Requires {
 		child, ok := e.cfg.Groups[d.Child]
-		if !ok || d.Location != "local" {
-			continue // global/remote dependencies concern other systems
+		if !ok {
+			continue
+		}
+		if d.Location != "local" { // known only through the Placement (placement.go)
+			if d.Category == "online" && !e.remoteGroupOnline(child, d.Location) {
+				return errorf(ErrConflict, "group %q requires group %q online (%s); it is not", g.Name, d.Child, depString(d))
+			}
+			continue
 		}
 		st := e.groupState(child).State
 		switch {
@@ -95,6 +101,9 @@ func (e *Engine) onlineGroup(ctx context.Context, name string, wait bool, cause 
 	if err := e.checkGroupOnline(g); err != nil {
 		return err
 	}
+	if err := e.acquire(ctx, g); err != nil {
+		return err
+	}
 	e.setIntent(name, "online")
 	e.touch(name)
 	op := e.startGroupOp(name, "online", errorf(ErrConflict, "superseded by a request to bring group %q online", name), func(ctx context.Context) error {
@@ -125,7 +134,11 @@ func (e *Engine) OfflineGroup(ctx context.Context, name string, wait bool) error
 	e.setIntent(name, "offline")
 	e.touch(name)
 	op := e.startGroupOp(name, "offline", errorf(ErrConflict, "superseded by a request to take group %q offline", name), func(ctx context.Context) error {
-		return e.offlineResources(ctx, g.Resources, "admin")
+		if err := e.offlineResources(ctx, g.Resources, "admin"); err != nil {
+			return err
+		}
+		e.released(g, ReleaseAdmin)
+		return nil
 	})
 	if !wait {
 		return nil
@@ -250,7 +263,11 @@ func (e *Engine) faultGroup(g *model.Group, why string) {
 	}
 	e.publish(events.Event{Kind: events.KindGroupFault, Group: g.Name, Cause: "fault", Detail: why})
 	op := e.startGroupOp(g.Name, "offline", errorf(ErrFailed, "group %q faulted: %s", g.Name, why), func(ctx context.Context) error {
-		return e.offlineResources(ctx, g.Resources, "fault")
+		if err := e.offlineResources(ctx, g.Resources, "fault"); err != nil {
+			return err
+		}
+		e.released(g, ReleaseFault)
+		return nil
 	})
 	e.logOp(op, g.Name, "offline after fault")
 	go func() {
@@ -286,7 +303,7 @@ func (e *Engine) logOp(op *opResult, group, what string) {
 
 // wantOnline reports whether AutoStart should bring group g online here.
 func (e *Engine) wantOnline(g *model.Group) bool {
-	if !e.onSystem(g) || !groupEnabled(g) {
+	if !e.onSystem(g) || !groupEnabled(g) || e.placed(g) {
 		return false
 	}
 	e.mu.Lock()
