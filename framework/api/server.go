@@ -160,6 +160,7 @@ func (s *Server) routes() {
 		reply(w, v, err)
 	})
 	m.HandleFunc("GET /v1/events", s.events)
+	s.statsRoutes(m)
 	m.HandleFunc("GET /v1/imf", func(w http.ResponseWriter, r *http.Request) {
 		out := []wire.IMFWatch{}
 		if s.o.IMF != nil {
