@@ -1,0 +1,123 @@
+package process
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// ErrParse is wrapped by the /proc parsers on malformed text.
+var ErrParse = errors.New("malformed /proc text")
+
+// Stat is what the plugin needs of /proc/<pid>/stat.
+type Stat struct {
+	State      byte   // R, S, D, Z, X, ...
+	PPID       int    // parent
+	StartTicks uint64 // start time in clock ticks since boot
+}
+
+// Dead reports a zombie or dead process (state Z or X).
+func (s Stat) Dead() bool { return s.State == 'Z' || s.State == 'X' }
+
+// ParseStat parses /proc/<pid>/stat. The command name may hold spaces and
+// parentheses, so fields are counted from the last ')'.
+func ParseStat(r io.Reader) (Stat, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 4096))
+	if err != nil {
+		return Stat{}, err
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return Stat{}, fmt.Errorf("stat: no ')': %w", ErrParse)
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// f[0] is field 3 (state); field 4 ppid; field 22 starttime.
+	if len(f) < 20 || len(f[0]) != 1 {
+		return Stat{}, fmt.Errorf("stat: %d fields after the command: %w", len(f), ErrParse)
+	}
+	ppid, err1 := strconv.Atoi(f[1])
+	start, err2 := strconv.ParseUint(f[19], 10, 64)
+	if err1 != nil || err2 != nil {
+		return Stat{}, fmt.Errorf("stat: ppid %q, starttime %q: %w", f[1], f[19], ErrParse)
+	}
+	return Stat{State: f[0][0], PPID: ppid, StartTicks: start}, nil
+}
+
+// ParseCmdline parses /proc/<pid>/cmdline (NUL-separated argv). A process
+// that rewrote its argv into one space-separated string (setproctitle) is
+// returned as that one element.
+func ParseCmdline(r io.Reader) ([]string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 1<<16))
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimRight(b, "\x00")
+	if len(b) == 0 {
+		return nil, nil
+	}
+	return strings.Split(string(b), "\x00"), nil
+}
+
+// ParseStatusUID returns the real user id from /proc/<pid>/status.
+func ParseStatusUID(r io.Reader) (int, error) {
+	sc := bufio.NewScanner(io.LimitReader(r, 1<<16))
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				break
+			}
+			uid, err := strconv.Atoi(f[0])
+			if err != nil {
+				return 0, fmt.Errorf("status: Uid %q: %w", f[0], ErrParse)
+			}
+			return uid, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("status: no Uid line: %w", ErrParse)
+}
+
+// ParseBootTime returns btime (seconds since the epoch) from /proc/stat.
+func ParseBootTime(r io.Reader) (int64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "btime "); ok {
+			v, err := strconv.ParseInt(strings.TrimSpace(rest), 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("btime %q: %w", rest, ErrParse)
+			}
+			return v, nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("/proc/stat: no btime line: %w", ErrParse)
+}
+
+// ParsePidFile returns the PID in a pid file's text: the first word, a
+// positive integer.
+func ParsePidFile(r io.Reader) (int, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 256))
+	if err != nil {
+		return 0, err
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0, fmt.Errorf("pid file is empty: %w", ErrParse)
+	}
+	pid, err := strconv.Atoi(f[0])
+	if err != nil || pid <= 0 {
+		return 0, fmt.Errorf("pid file holds %q, not a PID: %w", f[0], ErrParse)
+	}
+	return pid, nil
+}

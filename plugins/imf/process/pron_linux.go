@@ -1,0 +1,195 @@
+package process
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-ha/vigil/plugins/imf"
+)
+
+// pidFileSlack is how much later than its pid file's last write a process
+// may have started and still be the process the file names (a daemon
+// writes its pid file after it starts; clock ticks are 10 ms).
+const pidFileSlack = time.Second
+
+// pronWatch is the PRON watch of one resource.
+type pronWatch struct {
+	spec    imf.Spec
+	pattern *Pattern
+	pidFile string
+	ids     map[uint32]int // PidSet ID -> PID
+	events  uint64
+}
+
+func (w *pronWatch) describe() string {
+	pids := make([]int, 0, len(w.ids))
+	for _, pid := range w.ids {
+		pids = append(pids, pid)
+	}
+	sort.Ints(pids)
+	s := make([]string, len(pids))
+	for i, pid := range pids {
+		s[i] = strconv.Itoa(pid)
+	}
+	what := "exit of pids [" + strings.Join(s, " ") + "]"
+	if w.pidFile != "" {
+		return what + " from pid file " + w.pidFile
+	}
+	return what + " matching " + strconv.Quote(w.pattern.String())
+}
+
+// newPRON checks a PRON spec: PidFile (when not empty) names the process,
+// else ProcPattern with PronOptions.
+func newPRON(s imf.Spec) (*pronWatch, error) {
+	w := &pronWatch{spec: s, ids: map[uint32]int{}}
+	if f, _ := s.Tag("PidFile"); strings.TrimSpace(f) != "" {
+		w.pidFile = strings.TrimSpace(f)
+		if !strings.HasPrefix(w.pidFile, "/") {
+			return nil, fmt.Errorf("PidFile %q is not an absolute path", w.pidFile)
+		}
+		return w, nil
+	}
+	pat, _ := s.Tag("ProcPattern")
+	opts, _ := s.Tag("PronOptions")
+	cp, err := NewPattern(pat, opts)
+	if err != nil {
+		return nil, err
+	}
+	w.pattern = &cp
+	return w, nil
+}
+
+// watchPRON registers the resource's processes for exit.
+func (p *Plugin) watchPRON(s imf.Spec) error {
+	w, err := newPRON(s)
+	if err != nil {
+		return fmt.Errorf("PRON watch of resource %q: %w", s.Resource, err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pids == nil {
+		return fmt.Errorf("PRON watch of resource %q: %w: %w", s.Resource, imf.ErrUnavailable, p.pidErr)
+	}
+	p.dropPRON(s.Resource)
+	if err := p.arm(w); err != nil {
+		return fmt.Errorf("PRON watch of resource %q: %w", s.Resource, err)
+	}
+	p.pron[s.Resource] = w
+	return nil
+}
+
+// arm finds the watch's processes and adds them to the pidfd set. Callers
+// hold p.mu.
+func (p *Plugin) arm(w *pronWatch) error {
+	if w.pidFile != "" {
+		return p.armPidFile(w)
+	}
+	all, err := pids()
+	if err != nil {
+		return fmt.Errorf("%w: list /proc: %w", imf.ErrUnavailable, err)
+	}
+	self := os.Getpid()
+	for _, pid := range all {
+		if pid == self {
+			continue
+		}
+		pr, err := readProc(pid, false)
+		if err != nil || !w.pattern.Match(pr) {
+			continue
+		}
+		id, err := p.pids.Add(pid, w.spec.Resource, func(pid int) error {
+			// Read again through the pidfd's lifetime: the PID is now pinned.
+			pr, err := readProc(pid, false)
+			if err != nil {
+				return err
+			}
+			if !w.pattern.Match(pr) {
+				return fmt.Errorf("no longer matches: %w", ErrGone)
+			}
+			return alive(pid)
+		})
+		if err == nil {
+			w.ids[id] = pid
+			p.byID[id] = w
+		}
+	}
+	if len(w.ids) == 0 {
+		return fmt.Errorf("%w: no live process matches %q", imf.ErrNothingToWatch, w.pattern.String())
+	}
+	return nil
+}
+
+// armPidFile watches the process named by the pid file, if it is alive and
+// started no later than the file was last written (a PID reused by a later
+// process is not the resource's).
+func (p *Plugin) armPidFile(w *pronWatch) error {
+	fi, err := os.Stat(w.pidFile)
+	if err != nil {
+		return fmt.Errorf("%w: pid file: %w", imf.ErrNothingToWatch, err)
+	}
+	pid, err := readFile(w.pidFile, func(f *os.File) (int, error) { return ParsePidFile(f) })
+	if err != nil {
+		return fmt.Errorf("%w: pid file %s: %w", imf.ErrNothingToWatch, w.pidFile, err)
+	}
+	id, err := p.pids.Add(pid, w.spec.Resource, func(pid int) error {
+		st, err := readStat(pid)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrGone, err)
+		}
+		if st.Dead() {
+			return fmt.Errorf("state %c: %w", st.State, ErrGone)
+		}
+		if started := startTime(st); started.After(fi.ModTime().Add(pidFileSlack)) {
+			return fmt.Errorf("%w: started %s, after pid file %s was written (%s): the PID was reused",
+				ErrGone, started.Format(time.RFC3339Nano), w.pidFile, fi.ModTime().Format(time.RFC3339Nano))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %w", imf.ErrNothingToWatch, err)
+	}
+	w.ids[id] = pid
+	p.byID[id] = w
+	return nil
+}
+
+// dropPRON ends the PRON watch of a resource. Callers hold p.mu.
+func (p *Plugin) dropPRON(resource string) {
+	w, ok := p.pron[resource]
+	if !ok {
+		return
+	}
+	for id := range w.ids {
+		p.pids.Remove(id)
+		delete(p.byID, id)
+	}
+	delete(p.pron, resource)
+}
+
+// exited reports a watched process's exit. When none of the resource's
+// processes is left, the pattern or pid file is looked up again, so that a
+// process restarted meanwhile stays watched.
+func (p *Plugin) exited(e Exit) {
+	p.mu.Lock()
+	w, ok := p.byID[e.ID]
+	if !ok {
+		p.mu.Unlock()
+		return
+	}
+	delete(p.byID, e.ID)
+	delete(w.ids, e.ID)
+	w.events++
+	p.events++
+	if len(w.ids) == 0 {
+		if err := p.arm(w); err != nil && !errors.Is(err, imf.ErrNothingToWatch) {
+			p.log.Debug("re-arm after exit failed")
+		}
+	}
+	p.mu.Unlock()
+	p.notify(imf.Notice{Resource: w.spec.Resource, Detail: fmt.Sprintf("process %d exited", e.PID)})
+}
