@@ -115,7 +115,11 @@ sub _emit {
         open($logfh, '>>&=', 3) or return 0;
         $logfh->autoflush(1);
     }
-    return print({$logfh} "$rec\n") ? 1 : 0;
+    # fd 3 shares the pipe of stdout and stderr; RS (\036) marks a record.
+    # What the entry point printed before this record goes first.
+    STDOUT->flush();
+    STDERR->flush();
+    return print({$logfh} "\036$rec\n") ? 1 : 0;
 }
 
 sub _stderr_line {

@@ -146,9 +146,11 @@ _vcsag_format() {
 }
 
 # _vcsag_emit <record>: one record to the runner, or a log line to stderr.
+# fd 3 shares the pipe of stdout and stderr (so records and printed lines
+# keep their order); the leading RS byte (\036) marks a record.
 _vcsag_emit() {
 	if [ "${VCSAG_LOG_FD:-}" = 3 ] && { true >&3; } 2>/dev/null; then
-		printf '%s\n' "$1" >&3
+		printf '\036%s\n' "$1" >&3
 		return $VCSAG_SUCCESS
 	fi
 	return $VCSAG_FAILURE

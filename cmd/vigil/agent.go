@@ -37,7 +37,7 @@ func newAgentCmd() *cobra.Command {
 				StateDir: v.GetString("state-dir"), LogDir: v.GetString("log-dir"), System: v.GetString("system"),
 				LogFormat: v.GetString("log-format"), MetricsAddr: v.GetString("metrics-addr"),
 				VCSHome: v.GetString("vcs-home"), StopTimeout: v.GetDuration("stop-timeout"),
-				TriggerTimeout: v.GetDuration("trigger-timeout"), Stderr: cmd.ErrOrStderr()}
+				TriggerTimeout: v.GetDuration("trigger-timeout"), Stderr: cmd.ErrOrStderr(), Debug: v.GetBool("debug")}
 			if s.Config == "" {
 				return &exitError{code: 2, err: errors.New("agent: --config DIR is required")}
 			}
@@ -55,6 +55,7 @@ func newAgentCmd() *cobra.Command {
 	fl.String("vcs-home", "", "VCS_HOME compatibility tree for entry points (default <state-dir>/vcs)")
 	fl.Duration("stop-timeout", 2*time.Minute, "bound on stopping the agents at shutdown")
 	fl.Duration("trigger-timeout", 60*time.Second, "time limit of one trigger script run")
+	fl.Bool("debug", false, "write every agent's state-machine step lines (else only for types with LogDbg set)")
 	v.BindPFlags(fl)
 	v.SetEnvPrefix("VIGIL")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))

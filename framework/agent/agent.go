@@ -73,6 +73,10 @@ type Options struct {
 	MonitorDone func(MonitorCycle)
 	// IMF, when set, is called to register and unregister resources.
 	IMF IMF
+	// Debug writes the state machine's per-cycle step lines to the agent
+	// log for every resource (vigil agent --debug); without it they are
+	// written only for types whose LogDbg is not empty.
+	Debug bool
 	// TimeUnit is the length of one attribute second (intervals, timeouts,
 	// the wait online asks for). Zero means time.Second; tests use a few
 	// milliseconds to run real scenarios quickly.

@@ -188,8 +188,10 @@ func (a *Agent) feed(res *resource, e resstate.Event, cause string, command bool
 		}
 		from := res.m.State()
 		acts, err := res.m.Step(e)
-		a.log.Debug("step", zap.String("resource", res.name), zap.Stringer("event", e.Kind),
-			zap.Stringer("from", from), zap.Stringer("to", res.m.State()), zap.Int("actions", len(acts)), zap.Error(err))
+		if a.logSteps(res) {
+			a.log.Debug("step", zap.String("resource", res.name), zap.Stringer("event", e.Kind),
+				zap.Stringer("from", from), zap.Stringer("to", res.m.State()), zap.Int("actions", len(acts)), zap.Error(err))
+		}
 		if err != nil {
 			a.mu.Unlock()
 			a.log.Error("state machine refused an event", zap.String("resource", res.name), zap.Error(err))
@@ -270,6 +272,7 @@ func (a *Agent) emit(e events.Event) {
 		e.Time = a.o.Clock.Now()
 	}
 	e.Type = a.o.Type.Name
+	a.logNote(e)
 	if a.o.Notify != nil {
 		a.o.Notify(e)
 	}

@@ -84,6 +84,7 @@ func Open(o Options, name, defCat string) (*zap.Logger, io.Closer, error) {
 		lf.Close()
 		return nil, nil, err
 	}
+	lf.report = rotationReport(o.Format, lf.path(0), defCat)
 	return zap.New(core), lf, nil
 }
 

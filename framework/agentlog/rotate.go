@@ -1,6 +1,7 @@
 package agentlog
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,6 +24,11 @@ type letterFile struct {
 	keep int // rotated files kept: _B .. up to 25 letters
 	f    *os.File
 	size int64
+	// report formats the line that tells a failed rotation, in the
+	// file's own format; retryAt is the size at which a failed rotation
+	// is tried again (0: rotate at max).
+	report  func(err error) []byte
+	retryAt int64
 }
 
 // openLetterFile opens (appending to) dir/name, which must end in "_A.log".
@@ -63,13 +69,28 @@ func (l *letterFile) Write(p []byte) (int, error) {
 	if l.f == nil {
 		return 0, os.ErrClosed
 	}
-	if l.size > 0 && l.size+int64(len(p)) > l.max {
-		if err := l.rotate(); err != nil {
-			return 0, err
+	var failed error
+	if l.size > 0 && l.size+int64(len(p)) > max(l.max, l.retryAt) {
+		if failed = l.rotate(); failed != nil {
+			// Keep logging into the current file rather than losing every
+			// later line; say so in the log, and try again only after
+			// another max bytes.
+			if l.f == nil {
+				if err := l.open(); err != nil {
+					return 0, errors.Join(failed, err)
+				}
+			}
+			l.retryAt = l.size + l.max
+		} else {
+			l.retryAt = 0
 		}
 	}
 	n, err := l.f.Write(p)
 	l.size += int64(n)
+	if failed != nil && l.report != nil {
+		m, _ := l.f.Write(l.report(failed))
+		l.size += int64(m)
+	}
 	return n, err
 }
 

@@ -75,3 +75,39 @@ func TestLetterFileAppendsAndRejectsBadNames(t *testing.T) {
 		t.Fatal("a name without _A.log was accepted")
 	}
 }
+
+// TestRotationFailureReported: when the rotation cannot rename (here _B is
+// a non-empty directory), logging goes on in _A and the file says why,
+// instead of every later write failing.
+func TestRotationFailureReported(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "engine_B.log", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log, c, err := Open(Options{Dir: dir, MaxSizeMB: 1, MaxBackups: 1}, "engine_A.log", CategoryEngine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Repeat("x", 1000)
+	for range 1100 { // past 1 MiB
+		log.Info(line)
+	}
+	log.Info("after the failed rotation")
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "engine_A.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, "VCS ERROR V-16-1-"+MsgRotationFailed+" log rotation of ") {
+		t.Errorf("engine_A.log does not report the failed rotation")
+	}
+	if !strings.HasSuffix(s, "after the failed rotation\n") {
+		t.Errorf("engine_A.log lost the lines after the failed rotation; ends with %q", s[max(0, len(s)-80):])
+	}
+	if n := strings.Count(s, MsgRotationFailed); n != 1 {
+		t.Errorf("rotation failure reported %d times, want once per max bytes", n)
+	}
+}

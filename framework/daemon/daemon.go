@@ -47,6 +47,9 @@ type Settings struct {
 	Stderr io.Writer
 	// Registry picks each type's implementation; nil = DefaultRegistry().
 	Registry *Registry
+	// Debug writes every agent's state-machine step lines (without it,
+	// only types whose LogDbg is set get them).
+	Debug bool
 }
 
 // Daemon is one running `vigil agent`.
@@ -223,7 +226,8 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 	if err != nil {
 		return nil, err
 	}
-	o := agent.Options{Type: t, Impl: impl, Clock: clock.Real{}, Logger: alog, Notify: h.Notify, Snapshot: h.Snapshot}
+	o := agent.Options{Type: t, Impl: impl, Clock: clock.Real{}, Logger: alog, Notify: h.Notify, Snapshot: h.Snapshot,
+		Debug: d.s.Debug}
 	if d.met != nil {
 		o.Observe = d.met.ObserveRun
 	}

@@ -282,13 +282,7 @@ func (e *Engine) publish(ev events.Event) events.Event {
 		ev.Time = e.clk.Now()
 	}
 	ev = e.o.Bus.Publish(ev)
-	fields := []zap.Field{zap.String("kind", string(ev.Kind))}
-	for _, f := range [][2]string{{"resource", ev.Resource}, {"type", ev.Type}, {"group", ev.Group}} {
-		if f[1] != "" {
-			fields = append(fields, zap.String(f[0], f[1]))
-		}
-	}
-	e.log.Info(describe(ev), fields...)
+	e.logEvent(ev)
 	e.mu.Lock()
 	close(e.changed)
 	e.changed = make(chan struct{})

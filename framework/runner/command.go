@@ -89,7 +89,6 @@ type child struct {
 	marker string
 	cg     *runCgroup // nil without cgroup v2
 	out    *capture
-	logs   *recordReader
 	waited chan struct{} // closed when cmd.Wait has returned
 	extend chan time.Duration
 }
@@ -100,23 +99,17 @@ func (r *Runner) startChild(path string, args []string, o *RunOptions) (*child, 
 	if err != nil {
 		return nil, &ExecError{Path: path, Reason: "cannot create output pipe", Err: err}
 	}
-	logR, logW, err := os.Pipe()
-	if err != nil {
-		outR.Close()
-		outW.Close()
-		return nil, &ExecError{Path: path, Reason: "cannot create log pipe", Err: err}
-	}
 	env := append(append([]string(nil), o.Env...), MarkerEnv+"="+marker, "VCSAG_LOG_FD="+strconv.Itoa(LogFD))
 	cg := r.cg.newRun()
 	start := func(path string, args []string) (*exec.Cmd, error) {
-		cmd := newCmd(path, args, o.Dir, env, outW, logW, cg)
+		cmd := newCmd(path, args, o.Dir, env, outW, cg)
 		err := r.reaper.startOwned(cmd)
 		if err != nil && cg != nil && !errors.Is(err, syscall.ENOEXEC) && !errors.Is(err, syscall.ENOENT) &&
 			!errors.Is(err, syscall.EACCES) {
 			// The kernel refused the cgroup (e.g. no clone3): run without it.
 			cg.release()
 			cg = nil
-			cmd = newCmd(path, args, o.Dir, env, outW, logW, nil)
+			cmd = newCmd(path, args, o.Dir, env, outW, nil)
 			err = r.reaper.startOwned(cmd)
 		}
 		return cmd, err
@@ -133,16 +126,13 @@ func (r *Runner) startChild(path string, args []string, o *RunOptions) (*child, 
 		}
 	}
 	outW.Close()
-	logW.Close()
 	if err != nil {
 		outR.Close()
-		logR.Close()
 		cg.release()
 		return nil, classifyExecError(path, err)
 	}
 	c := &child{r: r, cmd: cmd, o: o, marker: marker, cg: cg, waited: make(chan struct{}), extend: make(chan time.Duration, 4)}
-	c.out = newCapture(outR, o.OutputCap, o.Logger, o.Lines)
-	c.logs = newRecordReader(logR, o.Logger, func(r Record) {
+	c.out = newCapture(outR, o.OutputCap, o.Logger, o.Lines, func(r Record) {
 		if r.Kind == RecordTimeout && r.Timeout > 0 {
 			select {
 			case c.extend <- r.Timeout:
@@ -161,7 +151,11 @@ func (r *Runner) startChild(path string, args []string, o *RunOptions) (*child, 
 	return c, nil
 }
 
-func newCmd(path string, args []string, dir string, env []string, out, logw *os.File, cg *runCgroup) *exec.Cmd {
+// newCmd builds the child's command. Its stdout, stderr and fd 3 (the
+// helper library's records) are one pipe, so the entry point's printed
+// lines and its VCSAG_LOG_MSG records reach the log in the order they were
+// written; records are told apart by RecordMark.
+func newCmd(path string, args []string, dir string, env []string, out *os.File, cg *runCgroup) *exec.Cmd {
 	cmd := &exec.Cmd{
 		Path:        path,
 		Args:        append([]string{path}, args...),
@@ -169,7 +163,7 @@ func newCmd(path string, args []string, dir string, env []string, out, logw *os.
 		Env:         env,
 		Stdout:      out,
 		Stderr:      out,
-		ExtraFiles:  []*os.File{logw},
+		ExtraFiles:  []*os.File{out},
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
 	}
 	if cg != nil {
@@ -189,7 +183,6 @@ func (c *child) supervise(ctx context.Context, start time.Time) ep.Result {
 		select {
 		case <-c.waited:
 			c.out.finish(c.o.Clock)
-			c.logs.finish(c.o.Clock)
 			c.cg.release()
 			return c.exitResult()
 		case d := <-c.extend:
@@ -216,7 +209,6 @@ func (c *child) abandon(o ep.Outcome, err error) ep.Result {
 		<-c.waited
 		c.cg.release()
 		c.out.close()
-		c.logs.close()
 	}()
 	return res
 }

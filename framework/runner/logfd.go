@@ -1,28 +1,28 @@
 package runner
 
 import (
-	"bufio"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/vigil-ha/vigil/framework/agentlog"
-	"github.com/vigil-ha/vigil/framework/clock"
 )
 
 // RecordKind says what a helper-library record on fd 3 is.
 type RecordKind byte
 
-// Record kinds. The wire form is one line per record, fields separated by a
-// tab, the text last (helpers fold newlines in it into spaces):
+// Record kinds. The wire form is one line per record, starting with
+// RecordMark, fields separated by a tab, the text last (helpers fold
+// newlines in it into spaces):
 //
-//	L <tab> <sev C|E|W|N|I> <tab> <category> <tab> <msgid> <tab> <text>
-//	D <tab> <level 1..21> <tab> <category> <tab> <text>
-//	T <tab> <seconds>
+//	<RS> L <tab> <sev C|E|W|N|I> <tab> <category> <tab> <msgid> <tab> <text>
+//	<RS> D <tab> <level 1..21> <tab> <category> <tab> <text>
+//	<RS> T <tab> <seconds>
+//
+// fd 3 is the same pipe as stdout and stderr, so records and printed lines
+// keep the order in which they were written; the mark tells them apart.
 const (
 	RecordLog     RecordKind = 'L' // VCSAG_LOG_MSG
 	RecordDebug   RecordKind = 'D' // VCSAG_LOGDBG_MSG (already gated by LogDbg)
@@ -42,8 +42,14 @@ type Record struct {
 
 var severities = map[string]string{"C": "CRITICAL", "E": "ERROR", "W": "WARNING", "N": "NOTICE", "I": "INFO"}
 
-// ParseRecord parses one record line (without its newline).
+// RecordMark starts every record line (ASCII RS, which no entry point
+// prints by accident).
+const RecordMark = '\x1e'
+
+// ParseRecord parses one record line (without its newline; the leading
+// RecordMark is optional).
 func ParseRecord(line string) (Record, bool) {
+	line = strings.TrimPrefix(line, string(RecordMark))
 	f := strings.SplitN(line, "\t", 5)
 	switch {
 	case len(f) == 5 && f[0] == "L":
@@ -89,40 +95,3 @@ func (r Record) Log(log *zap.Logger) {
 		log.Info("entry point extends its timeout", zap.Duration("timeout", r.Timeout))
 	}
 }
-
-// recordReader reads records from fd 3 of a child.
-type recordReader struct {
-	f    *os.File
-	done chan struct{}
-	once sync.Once
-}
-
-func newRecordReader(f *os.File, log *zap.Logger, handle func(Record)) *recordReader {
-	rr := &recordReader{f: f, done: make(chan struct{})}
-	go func() {
-		defer close(rr.done)
-		defer rr.close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 1024), 64<<10)
-		for sc.Scan() {
-			rec, ok := ParseRecord(sc.Text())
-			if !ok {
-				log.Warn("malformed helper record", zap.String("record", sc.Text()))
-				continue
-			}
-			rec.Log(log)
-			handle(rec)
-		}
-	}()
-	return rr
-}
-
-func (rr *recordReader) finish(clk clock.Clock) {
-	select {
-	case <-rr.done:
-	case <-clk.After(drainGrace):
-		rr.close()
-	}
-}
-
-func (rr *recordReader) close() { rr.once.Do(func() { rr.f.Close() }) }

@@ -19,13 +19,16 @@ const drainGrace = 50 * time.Millisecond
 // maxLine bounds one logged line; longer lines are logged in pieces.
 const maxLine = 4096
 
-// capture reads a child's stdout+stderr: it keeps the first cap bytes and
-// logs each line.
+// capture reads a child's stdout+stderr and its fd 3 records, which share
+// one pipe: it keeps the first cap bytes of output and logs each line; a
+// line that starts with RecordMark is a helper-library record, logged as
+// the record and handed to rec, never counted as output.
 type capture struct {
 	f    *os.File
 	cap  int
 	log  *zap.Logger
 	fn   func([]byte)
+	rec  func(Record)
 	mu   sync.Mutex
 	buf  bytes.Buffer
 	lost int // bytes beyond the cap
@@ -33,8 +36,8 @@ type capture struct {
 	once sync.Once
 }
 
-func newCapture(f *os.File, capBytes int, log *zap.Logger, fn func([]byte)) *capture {
-	c := &capture{f: f, cap: capBytes, log: log, fn: fn, done: make(chan struct{})}
+func newCapture(f *os.File, capBytes int, log *zap.Logger, fn func([]byte), rec func(Record)) *capture {
+	c := &capture{f: f, cap: capBytes, log: log, fn: fn, rec: rec, done: make(chan struct{})}
 	go c.read()
 	return c
 }
@@ -47,6 +50,10 @@ func (c *capture) read() {
 	sc.Split(scanLinesKeep)
 	for sc.Scan() {
 		b := sc.Bytes()
+		if len(b) > 0 && b[0] == RecordMark {
+			c.record(string(bytes.TrimRight(b, "\n")))
+			continue
+		}
 		c.mu.Lock()
 		if room := c.cap - c.buf.Len(); room > 0 {
 			if len(b) > room {
@@ -64,6 +71,19 @@ func (c *capture) read() {
 		if c.fn != nil {
 			c.fn(line)
 		}
+	}
+}
+
+// record logs and hands on one record line.
+func (c *capture) record(line string) {
+	rec, ok := ParseRecord(line)
+	if !ok {
+		c.log.Warn("malformed helper record", zap.String("record", line[1:]))
+		return
+	}
+	rec.Log(c.log)
+	if c.rec != nil {
+		c.rec(rec)
 	}
 }
 
