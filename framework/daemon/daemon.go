@@ -26,6 +26,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/metrics"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/runner"
+	"github.com/vigil-ha/vigil/framework/stats"
 )
 
 // Settings are the daemon's settings, as `vigil agent` takes them from
@@ -65,6 +66,7 @@ type Daemon struct {
 	run     *runner.Runner
 	bus     *events.Bus
 	met     *metrics.Metrics
+	book    *stats.Book // monitor statistics (stats.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
 	closed  sync.Once
@@ -92,7 +94,8 @@ func New(s Settings) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Daemon{s: s, cfg: cfg, system: sys, bus: events.NewBus(10000, nil), ready: make(chan struct{})}
+	d := &Daemon{s: s, cfg: cfg, system: sys, bus: events.NewBus(10000, nil), ready: make(chan struct{}),
+		book: stats.NewBook(0)}
 	if err := d.prepare(); err != nil {
 		d.Close()
 		return nil, err
@@ -160,7 +163,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	srvCtx, srvStop := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
 	go func() {
-		srvDone <- api.NewServer(api.ServerOptions{Backend: eng, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid()}).Serve(srvCtx, l)
+		srvDone <- api.NewServer(api.ServerOptions{Backend: statsBackend{eng, d.book}, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid()}).Serve(srvCtx, l)
 	}()
 	d.log.Info("vigil agent starting", zap.String("system", d.system), zap.String("config", d.cfg.Dir),
 		zap.String("socket", d.s.Socket), zap.Int("pid", os.Getpid()))
@@ -231,6 +234,7 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 	if d.met != nil {
 		o.Observe = d.met.ObserveRun
 	}
+	o.MonitorDone = d.monitorDone(t.Name, h.Notify)
 	a, err := agent.New(o)
 	if err != nil {
 		return nil, err
