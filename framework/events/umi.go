@@ -57,8 +57,8 @@ var catalogue = map[Kind]umi{
 	KindIMFEvent:        {10702, SevInfo},
 	KindIMFRescan:       {10703, SevWarning},
 
-	KindStatsSudden:  {10710, SevNotice},
-	KindStatsGradual: {10711, SevNotice},
+	KindStatsSudden:  {10710, SevWarning}, // issue 11: statistics notifications are WARNINGs
+	KindStatsGradual: {10711, SevWarning},
 }
 
 // MessageID returns the UMI message id of kind k (the <id> of
