@@ -18,7 +18,7 @@ func ParseTable(r io.Reader) (Table, error) {
 
 // Fingerprint is what a change of one mount is judged by.
 type Fingerprint struct {
-	ID                          int
+	ID                           int
 	Source, FSType, Options, VFS string
 }
 
