@@ -9,6 +9,8 @@ command -v perl  >/dev/null 2>&1 || need="$need perl"
 command -v pgrep >/dev/null 2>&1 || need="$need procps"
 command -v setsid >/dev/null 2>&1 || need="$need util-linux"
 command -v mount >/dev/null 2>&1 || need="$need mount"
+# systemd-analyze verifies the installed unit (test/install_test.go).
+command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need"
 SUDO=""
