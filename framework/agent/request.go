@@ -28,7 +28,7 @@ type RequestSpec struct {
 // same argv and environment under both.
 func BuildRequest(s RequestSpec) (ep.Request, error) {
 	r := s.Resource
-	req := ep.Request{EP: s.EP, Type: r.Type.Name, Resource: r.Name, Action: s.Action}
+	req := ep.Request{EP: s.EP, Type: r.Type.Name, Resource: r.Name, Action: s.Action, Snapshot: s.Config}
 	var err error
 	if req.Args, err = arglist.ForEPVersion(s.Version, s.EP, r, s.Config, s.Extra); err != nil {
 		return req, err

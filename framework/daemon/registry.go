@@ -112,17 +112,27 @@ func (r *Registry) Open(t *model.Type, c OpenContext) (ep.Implementation, string
 func DefaultRegistry() *Registry {
 	r := NewRegistry()
 	r.Register(ScriptKind())
+	r.Register(BuiltinKind())
 	return r
 }
 
 // ScriptKind runs entry points as scripts of the type's agent directory
 // (AgentDirectory, else <Type> in the search path), with the VCS calling
-// convention.
+// convention. For a type with a built-in agent it declines the bundled
+// directory <VCS_HOME>/bin/<Type> when only the search path found it: the
+// bundled scripts are worked examples, the built-in is the default. A
+// custom directory (<config>/agents/<Type>, /opt/VRTSvcs/bin/<Type>,
+// /opt/VRTSagents/ha/bin/<Type>) or an explicit AgentDirectory, even one
+// naming the bundled directory, still overrides the built-in.
 func ScriptKind() Kind {
 	return Kind{Name: "script", Priority: 100, Open: func(t *model.Type, c OpenContext) (ep.Implementation, error) {
 		dir, err := runner.ResolveAgentDir(t, c.Env.Search)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrNotServed, err)
+		}
+		if bundledOnly(t, dir, c.Env) {
+			return nil, fmt.Errorf("%w: type %q: only the bundled example %s was found; the built-in agent serves it",
+				ErrNotServed, t.Name, dir)
 		}
 		return runner.NewScript(runner.ScriptOptions{TypeName: t.Name, AgentDir: dir, VCSHome: c.Env.VCSHome,
 			Logger: c.Logger, Runner: c.Runner})

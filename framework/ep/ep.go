@@ -3,6 +3,8 @@ package ep
 import (
 	"context"
 	"time"
+
+	"github.com/vigil-ha/vigil/framework/model"
 )
 
 // Name is an entry point name as VCS spells it.
@@ -38,6 +40,11 @@ type Request struct {
 	Timeout  time.Duration
 	Action   string   // action token, for Action
 	Env      []string // extra environment (KEY=VALUE), e.g. LogDbg levels in force
+	// Snapshot is the immutable configuration snapshot Args were built in
+	// (nil for requests built by hand). Go agents, in-process or plugin,
+	// read their typed attributes from it by the same ArgList and Ref:Attr
+	// rules (arglist.BuildTyped).
+	Snapshot *model.Config
 }
 
 // Outcome says how an entry point ended.
