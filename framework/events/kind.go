@@ -39,6 +39,7 @@ const (
 	KindIMFUnregistered Kind = "imf-unregistered" // a resource was unregistered
 	KindIMFEvent        Kind = "imf-event"        // an IMF source reported a change of a resource
 	KindIMFRescan       Kind = "imf-rescan"       // an IMF source lost events: every resource of it is monitored now
+	KindIMFFallback     Kind = "imf-fallback"     // an IMF source cannot work here: its resources are polled
 )
 
 // Kinds of monitor statistics notifications.
@@ -51,7 +52,7 @@ const (
 func AllKinds() []Kind {
 	return []Kind{KindAdminWait, KindAgentError, KindAttr, KindAutoStartFailed, KindClean, KindEngine,
 		KindEPError, KindEventsLost, KindFault, KindGroupFault, KindGroupState, KindIMFEvent,
-		KindIMFRegistered, KindIMFRescan, KindIMFUnregistered, KindInfo, KindMonitorTimeout,
+		KindIMFFallback, KindIMFRegistered, KindIMFRescan, KindIMFUnregistered, KindInfo, KindMonitorTimeout,
 		KindOfflineFailed, KindOnlineFailed, KindPropagate, KindRequest, KindRestart, KindState,
 		KindStatsGradual, KindStatsSudden, KindTrigger}
 }

@@ -56,6 +56,7 @@ var catalogue = map[Kind]umi{
 	KindIMFUnregistered: {10701, SevInfo},
 	KindIMFEvent:        {10702, SevInfo},
 	KindIMFRescan:       {10703, SevWarning},
+	KindIMFFallback:     {10704, SevWarning},
 
 	KindStatsSudden:  {10710, SevWarning}, // issue 11: statistics notifications are WARNINGs
 	KindStatsGradual: {10711, SevWarning},
