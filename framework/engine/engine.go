@@ -68,7 +68,9 @@ type Engine struct {
 
 // groupRun is the running operation of one group, if any.
 type groupRun struct {
-	op      string // "online" | "offline" | ""
+	op      string    // "online" | "offline" | ""
+	key     string    // join key of the running operation (startGroupOpKey)
+	res     *opResult // the running operation's result, nil when none runs
 	cancel  context.CancelCauseFunc
 	done    chan struct{}
 	err     error

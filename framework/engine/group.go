@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/state"
@@ -26,9 +28,18 @@ func (o *opResult) wait(ctx context.Context) error {
 }
 
 // startGroupOp runs fn as group name's operation, cancelling and waiting
-// for whatever operation the group was running.
-// why becomes the error of the cancelled operation.
+// for whatever operation the group was running; why becomes the error of
+// the cancelled operation. With startGroupOpKey, a request identical to the
+// running operation (same non-empty key: "online" or "offline" of the whole
+// group) joins it instead: it gets the running operation's result and
+// starts nothing.
 func (e *Engine) startGroupOp(name, op string, why error, fn func(ctx context.Context) error) *opResult {
+	return e.startGroupOpKey(name, op, "", why, fn)
+}
+
+// startGroupOpKey is startGroupOp with a join key: a request whose key is
+// that of the running operation joins it.
+func (e *Engine) startGroupOpKey(name, op, key string, why error, fn func(ctx context.Context) error) *opResult {
 	res := &opResult{done: make(chan struct{})}
 	e.mu.Lock()
 	if e.stopped {
@@ -38,9 +49,14 @@ func (e *Engine) startGroupOp(name, op string, why error, fn func(ctx context.Co
 		return res
 	}
 	g := e.groups[name]
+	if key != "" && g.key == key && g.res != nil {
+		joined := g.res
+		e.mu.Unlock()
+		return joined
+	}
 	prevCancel, prevDone := g.cancel, g.done
 	ctx, cancel := context.WithCancelCause(context.Background())
-	g.op, g.cancel, g.done = op, cancel, res.done
+	g.op, g.key, g.res, g.cancel, g.done = op, key, res, cancel, res.done
 	e.bg.Add(1) // under e.mu, so that Stop, once it has set stopped, waits for it
 	e.mu.Unlock()
 	if prevCancel != nil {
@@ -55,7 +71,7 @@ func (e *Engine) startGroupOp(name, op string, why error, fn func(ctx context.Co
 		cancel(nil)
 		e.mu.Lock()
 		if g.done == res.done {
-			g.op, g.cancel, g.err = "", nil, res.err
+			g.op, g.key, g.res, g.cancel, g.err = "", "", nil, nil, res.err
 		}
 		e.mu.Unlock()
 		close(res.done)
@@ -108,7 +124,15 @@ type stepper struct {
 	e         *Engine
 	verb      string // "online" | "offline"
 	requested map[string]request
+	// busy holds, for each resource whose agent refused a command because
+	// it was on its way elsewhere (another operation's command, a restart,
+	// a clean), when that was first seen: the walk commands it again after
+	// the next change, and fails once it has been busy for its bound.
+	busy map[string]time.Time
 }
+
+// errBusy tells walk that a resource was busy and will be tried again.
+var errBusy = errors.New("busy")
 
 // waitNext sleeps until the next event, the earliest deadline or ctx.
 func (s *stepper) waitNext(ctx context.Context, ch <-chan struct{}) error {
@@ -163,9 +187,21 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 		bound = offlineBound(c)
 		err = a.Offline(r.Name)
 	}
+	if errors.Is(err, agent.ErrBusy) && s.busy != nil {
+		now := s.e.clk.Now()
+		first, seen := s.busy[r.Name]
+		if !seen {
+			s.busy[r.Name], first = now, now
+		}
+		if now.Sub(first) < bound {
+			return errBusy
+		}
+		return errorf(ErrFailed, "resource %q was busy for %s and could not be brought %s", r.Name, bound, s.verb)
+	}
 	if err != nil {
 		return errorf(ErrFailed, "%w", err) // the agent's message names the request
 	}
+	delete(s.busy, r.Name)
 	s.requested[r.Name] = request{seq: seq, deadline: s.e.clk.Now().Add(bound), bound: bound}
 	s.e.publish(events.Event{Kind: events.KindRequest, Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
 		Cause: cause, Detail: s.verb + " requested"})
@@ -175,14 +211,14 @@ func (s *stepper) command(r *model.Resource, cause string) error {
 // onlineResources brings the resources of set online, each once every
 // resource it requires is ONLINE, independent ones in parallel.
 func (e *Engine) onlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
+	s := &stepper{e: e, verb: "online", requested: map[string]request{}, busy: map[string]time.Time{}}
 	return e.walk(ctx, s, e.nodes(set, true), cause, e.planOnline)
 }
 
 // offlineResources takes the resources of set offline, each once every
 // resource requiring it is OFFLINE or FAULTED.
 func (e *Engine) offlineResources(ctx context.Context, set []*model.Resource, cause string) error {
-	s := &stepper{e: e, verb: "offline", requested: map[string]request{}}
+	s := &stepper{e: e, verb: "offline", requested: map[string]request{}, busy: map[string]time.Time{}}
 	return e.walk(ctx, s, e.nodes(set, false), cause, e.planOffline)
 }
 
@@ -208,7 +244,11 @@ func (e *Engine) walk(ctx context.Context, s *stepper, ns []node, cause string, 
 			return err
 		}
 		for _, i := range todo {
-			if err := s.command(ns[i].r, cause); err != nil {
+			err := s.command(ns[i].r, cause)
+			if errors.Is(err, errBusy) {
+				continue // on its way elsewhere: planned again at the next change
+			}
+			if err != nil {
 				return err
 			}
 			ns[i].asked = true
@@ -237,11 +277,11 @@ func (e *Engine) planOnline(s *stepper, ns []node, now time.Time, todo []int) ([
 	for i := range ns {
 		n := &ns[i]
 		x := e.class(n.r, n.x)
-		if !x.enabled || x.state == state.Online {
+		if !x.enabled || x.settled(state.Online) {
 			continue
 		}
 		done = false
-		if x.state == state.Faulted {
+		if x.settled(state.Faulted) {
 			return nil, false, errorf(ErrFailed, "resource %q is faulted", n.r.Name)
 		}
 		if x.ops == opsNone {
@@ -266,8 +306,8 @@ func (e *Engine) planOffline(s *stepper, ns []node, now time.Time, todo []int) (
 	for i := range ns {
 		n := &ns[i]
 		x := e.class(n.r, n.x)
-		if !x.enabled || x.ops != opsOnOff || x.state != state.Online {
-			continue
+		if !x.enabled || x.ops != opsOnOff || x.state != state.Online && !x.moving {
+			continue // settled OFFLINE, FAULTED or UNKNOWN: nothing to take offline
 		}
 		done = false
 		if waiting, err := s.waiting(n, now); err != nil || waiting {
@@ -276,7 +316,7 @@ func (e *Engine) planOffline(s *stepper, ns []node, now time.Time, todo []int) (
 			}
 			continue
 		}
-		if on, _ := e.depsOnline(n); on == 0 {
+		if e.depsUp(n) == 0 {
 			todo = append(todo, i)
 		}
 	}

@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -33,20 +35,93 @@ func loadIntent(dir string, log *zap.Logger) map[string]string {
 }
 
 // setIntent records a group's intended state and saves all intents
-// atomically (temp file, fsync, rename).
-func (e *Engine) setIntent(group, state string) {
-	e.saveMu.Lock()
-	defer e.saveMu.Unlock()
+// atomically (temp file, fsync, rename). When the intents cannot be saved
+// the intent in memory is put back and the error returned: a change that
+// would not survive a restart is refused. The caller holds e.saveMu.
+func (e *Engine) setIntent(group, state string) error {
 	e.mu.Lock()
+	prev, had := e.intent[group]
 	e.intent[group] = state
 	b, _ := json.MarshalIndent(e.intent, "", "  ")
 	stopped := e.stopped
 	e.mu.Unlock()
 	if e.o.StateDir == "" || stopped {
+		return nil
+	}
+	err := writeAtomic(filepath.Join(e.o.StateDir, intentFile), b)
+	if err == nil {
+		return nil
+	}
+	e.mu.Lock()
+	if had {
+		e.intent[group] = prev
+	} else {
+		delete(e.intent, group)
+	}
+	e.mu.Unlock()
+	e.log.Error("save group intents", zap.String("group", group), zap.Error(err))
+	return errorf(ErrFailed, "%s group %q: the intent cannot be saved, so nothing is done (a restart would not "+
+		"honour it): %w", verb(state), group, err)
+}
+
+func verb(state string) string {
+	if state == "online" {
+		return "online"
+	}
+	return "offline"
+}
+
+// CheckStateDir reports whether the state directory can hold the group
+// intents: it creates, syncs and removes a file there. The daemon calls it
+// at start-up and says so when it cannot.
+func (e *Engine) CheckStateDir() error {
+	if e.o.StateDir == "" {
+		return nil
+	}
+	f, err := os.CreateTemp(e.o.StateDir, ".tmp-check-")
+	if err != nil {
+		return fmt.Errorf("state directory %s is not writable; group intents cannot be saved and every "+
+			"online or offline request will be refused: %w", e.o.StateDir, err)
+	}
+	defer os.Remove(f.Name())
+	return f.Close()
+}
+
+// groupRequest starts a group online or offline: under e.saveMu (so that
+// the intent saved last is the operation started last), it saves the
+// intent and starts the operation, or joins the identical one running. A
+// An intent that cannot be saved refuses the request with nothing done.
+func (e *Engine) groupRequest(ctx context.Context, name, state string, why error, fn func(context.Context) error) (*opResult, error) {
+	e.saveMu.Lock()
+	defer e.saveMu.Unlock()
+	if err := e.setIntent(name, state); err != nil {
+		return nil, err
+	}
+	e.touch(name)
+	return e.startGroupOpKey(name, state, state, why, fn), nil
+}
+
+// awaitProbes waits until Start has the first probe of every resource, so a
+// request received while the engine probes is acted on with known states.
+// If ctx ends first, nothing is done.
+func (e *Engine) awaitProbes(ctx context.Context, what string) error {
+	select {
+	case <-e.probed:
+		return nil
+	case <-ctx.Done():
+		return errorf(ErrConflict, "%s: the engine is still probing its resources; nothing done (%w)", what, context.Cause(ctx))
+	}
+}
+
+// CleanStateDir removes the temporary files a crash may have left in the
+// state directory (.tmp-*).
+func CleanStateDir(dir string) {
+	if dir == "" {
 		return
 	}
-	if err := writeAtomic(filepath.Join(e.o.StateDir, intentFile), b); err != nil {
-		e.log.Warn("save group intents", zap.Error(err))
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
+	for _, p := range leftovers {
+		os.Remove(p)
 	}
 }
 

@@ -98,18 +98,22 @@ func (e *Engine) onlineGroup(ctx context.Context, name string, wait bool, cause 
 	if err != nil {
 		return err
 	}
+	if err := e.awaitProbes(ctx, fmt.Sprintf("online group %q", name)); err != nil {
+		return err
+	}
 	if err := e.checkGroupOnline(g); err != nil {
 		return err
 	}
 	if err := e.acquire(ctx, g); err != nil {
 		return err
 	}
-	e.setIntent(name, "online")
-	e.touch(name)
-	op := e.startGroupOp(name, "online", errorf(ErrConflict, "superseded by a request to bring group %q online", name), func(ctx context.Context) error {
+	op, err := e.groupRequest(ctx, name, "online", errorf(ErrConflict, "superseded by a request to bring group %q online", name), func(ctx context.Context) error {
 		e.clearGroupFault(name)
 		return e.onlineResources(ctx, g.Resources, cause)
 	})
+	if err != nil {
+		return err
+	}
 	if !wait {
 		return nil
 	}
@@ -128,18 +132,22 @@ func (e *Engine) OfflineGroup(ctx context.Context, name string, wait bool) error
 	if !e.onSystem(g) {
 		return errorf(ErrConflict, "group %q is not configured on system %q", g.Name, e.o.System)
 	}
+	if err := e.awaitProbes(ctx, fmt.Sprintf("offline group %q", name)); err != nil {
+		return err
+	}
 	if err := e.checkGroupOffline(g); err != nil {
 		return err
 	}
-	e.setIntent(name, "offline")
-	e.touch(name)
-	op := e.startGroupOp(name, "offline", errorf(ErrConflict, "superseded by a request to take group %q offline", name), func(ctx context.Context) error {
+	op, err := e.groupRequest(ctx, name, "offline", errorf(ErrConflict, "superseded by a request to take group %q offline", name), func(ctx context.Context) error {
 		if err := e.offlineResources(ctx, g.Resources, "admin"); err != nil {
 			return err
 		}
 		e.released(g, ReleaseAdmin)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
 	if !wait {
 		return nil
 	}
@@ -154,6 +162,9 @@ func (e *Engine) OfflineGroup(ctx context.Context, name string, wait bool) error
 func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) error {
 	r, err := e.resource(name)
 	if err != nil {
+		return err
+	}
+	if err := e.awaitProbes(ctx, fmt.Sprintf("online resource %q", name)); err != nil {
 		return err
 	}
 	c := e.conf(r)
@@ -185,6 +196,9 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) error {
 	r, err := e.resource(name)
 	if err != nil {
+		return err
+	}
+	if err := e.awaitProbes(ctx, fmt.Sprintf("offline resource %q", name)); err != nil {
 		return err
 	}
 	if ops := e.conf(r).operations(); ops != opsOnOff {

@@ -40,7 +40,17 @@ type resClass struct {
 	enabled bool           // Enabled != 0: counted at all
 	ops     operations     // Operations: a resource with None never makes a group PARTIAL
 	state   state.Resource // base state as last read from the agent
+	// moving: the agent is on its way somewhere (WAITING_TO_ONLINE,
+	// WAITING_TO_OFFLINE, CLEANING, RESTARTING): the base state is about to
+	// change, so a walk must not take it as where the resource stays.
+	moving bool
 }
+
+// movingFlags are the flags of a resource in transition.
+const movingFlags = state.WaitingToOnline | state.WaitingToOffline | state.Cleaning | state.Restarting
+
+// settled reports whether x is in base state s and not on its way elsewhere.
+func (x resClass) settled(s state.Resource) bool { return x.state == s && !x.moving }
 
 // classOf returns the configured part of a resource's class, with state
 // UNKNOWN.
@@ -97,12 +107,16 @@ func (x resClass) pack() uint32 {
 	if x.enabled {
 		v |= 1
 	}
+	if x.moving {
+		v |= 1 << 16
+	}
 	return v
 }
 
 // unpack decodes a word made by pack.
 func unpack(v uint32) resClass {
-	return resClass{enabled: v&1 == 1, ops: operations(v >> 1 & 0x7f), state: state.Resource(v >> 8)}
+	return resClass{enabled: v&1 == 1, ops: operations(v >> 1 & 0x7f), state: state.Resource(v >> 8 & 0xff),
+		moving: v>>16&1 == 1}
 }
 
 // entry is one resource of a tally.
@@ -170,10 +184,10 @@ func (e *Engine) read(t *groupTally, r *model.Resource) {
 		return
 	}
 	x := p.x
-	x.state = state.Unknown
+	x.state, x.moving = state.Unknown, false
 	if x.enabled { // the state of a resource that is not counted is not needed
 		st, _ := e.status(r)
-		x.state = st.State.State
+		x.state, x.moving = st.State.State, st.State.Flags&movingFlags != 0
 	}
 	t.set(r.Name, x)
 }
@@ -314,20 +328,32 @@ func (e *Engine) class(r *model.Resource, x *entry) resClass {
 	}
 	c := classOf(e.conf(r))
 	st, _ := e.status(r)
-	c.state = st.State.State
+	c.state, c.moving = st.State.State, st.State.Flags&movingFlags != 0
 	return c
 }
 
-// depsOnline counts the enabled resources n waits for that are ONLINE, and
-// those that are enabled.
+// depsOnline counts the enabled resources n waits for that are ONLINE and
+// settled there, and those that are enabled.
 func (e *Engine) depsOnline(n *node) (online, all int) {
 	for j, d := range n.deps {
 		if x := e.class(d, n.depx[j]); x.enabled {
 			all++
-			if x.state == state.Online {
+			if x.settled(state.Online) {
 				online++
 			}
 		}
 	}
 	return online, all
+}
+
+// depsUp counts the enabled resources n waits for that are ONLINE or on
+// their way somewhere (one going online may be ONLINE in a moment).
+func (e *Engine) depsUp(n *node) int {
+	up := 0
+	for j, d := range n.deps {
+		if x := e.class(d, n.depx[j]); x.enabled && (x.state == state.Online || x.moving) {
+			up++
+		}
+	}
+	return up
 }
