@@ -1,0 +1,339 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
+)
+
+// Engine is what the controller needs of the local engine; *engine.Engine
+// satisfies it.
+type Engine interface {
+	FailoverGroups() []string
+	GroupState(name string) (state.GroupState, error)
+	OnlineGroup(ctx context.Context, name string, wait bool) error
+	MoveOffline(ctx context.Context, name, cause string) error
+	Snapshot() *model.Config
+}
+
+// Release causes as the engine names them (engine.Release*).
+const (
+	causeAdmin = "admin"
+	causeFault = "fault"
+	causeMove  = "move"
+	causeFence = "fence"
+)
+
+// Controller applies the failover policy on this system: it reads the
+// cluster's view after every change and starts, moves or stops this
+// system's failover groups so that the cluster's wishes hold, and it fences
+// this system's groups when the member loses its lease. It is also the
+// engine's Placement.
+type Controller struct {
+	m   *Member
+	eng Engine
+	log *zap.Logger
+
+	mu   sync.Mutex
+	view View
+	busy map[string]bool // groups with an operation this controller started
+	ops  sync.WaitGroup
+	kick chan struct{}
+}
+
+// NewController returns the controller of a member and its engine.
+func NewController(m *Member, eng Engine, log *zap.Logger) *Controller {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Controller{m: m, eng: eng, log: log, busy: map[string]bool{}, kick: make(chan struct{}, 1)}
+}
+
+// Acquire implements engine.Placement.
+func (c *Controller) Acquire(ctx context.Context, group string) error {
+	tok, err := c.m.Acquire(ctx, group)
+	if err == nil {
+		c.log.Info("group owned", zap.String("group", group), zap.String("system", c.m.System()), zap.Int64("token", tok))
+	}
+	return err
+}
+
+// Released implements engine.Placement.
+func (c *Controller) Released(group, cause string) {
+	why := ReleaseMove
+	switch cause {
+	case causeFence:
+		return // the lease is gone or going; nothing to write
+	case causeAdmin:
+		why = ReleaseAdmin
+	case causeFault:
+		why = ReleaseFault
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), c.m.TTL())
+	defer cancel()
+	if err := c.m.Release(ctx, group, why); err != nil {
+		c.log.Warn("release failed; the lease ends the ownership", zap.String("group", group), zap.Error(err))
+	}
+	c.poke()
+}
+
+// Owner implements engine.Placement from the last view read.
+func (c *Controller) Owner(group string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.view.Owners[group].System
+}
+
+// View returns the last view read.
+func (c *Controller) View() View {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.view
+}
+
+// FencingEnv returns the fencing environment of a group's entry points:
+// VCSAG_FENCING_TOKEN while this system owns the group.
+func (c *Controller) FencingEnv(group string) []string {
+	if t := c.m.Token(group); t > 0 {
+		return []string{"VCSAG_FENCING_TOKEN=" + strconv.FormatInt(t, 10), "VCSAG_FENCING_SYSTEM=" + c.m.System()}
+	}
+	return nil
+}
+
+func (c *Controller) poke() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run applies the policy until ctx ends; the engine must have probed its
+// resources. It waits for the operations it started before returning.
+func (c *Controller) Run(ctx context.Context) {
+	defer c.ops.Wait()
+	c.bootstrap(ctx)
+	watch := c.m.Watch(ctx)
+	period := c.m.TTL() / 5
+	for ctx.Err() == nil {
+		rctx, cancel := context.WithTimeout(ctx, c.m.TTL()/2)
+		v, err := c.m.Read(rctx)
+		cancel()
+		if err == nil {
+			c.mu.Lock()
+			c.view = v
+			c.mu.Unlock()
+			c.reconcile(ctx, v)
+		}
+		select {
+		case <-ctx.Done():
+		case <-watch:
+		case <-c.kick:
+		case <-c.m.Changed():
+		case <-c.m.o.Clock.After(period):
+		}
+	}
+}
+
+// bootstrap records the AutoStart groups the cluster has never seen.
+func (c *Controller) bootstrap(ctx context.Context) {
+	cfg := c.eng.Snapshot()
+	for _, name := range c.eng.FailoverGroups() {
+		g := cfg.Groups[name]
+		if g == nil || g.Attrs["AutoStart"].Scalar == "0" || len(g.AutoStartList()) == 0 {
+			continue
+		}
+		for ctx.Err() == nil {
+			bctx, cancel := context.WithTimeout(ctx, c.m.TTL())
+			err := c.m.Bootstrap(bctx, name)
+			cancel()
+			if err == nil {
+				break
+			}
+			c.log.Warn("bootstrap", zap.String("group", name), zap.Error(err))
+			select {
+			case <-ctx.Done():
+			case <-c.m.o.Clock.After(c.m.TTL() / 5):
+			}
+		}
+	}
+}
+
+// reconcile compares the view with this system's groups and starts what
+// the policy asks. With no valid lease it starts nothing.
+func (c *Controller) reconcile(ctx context.Context, v View) {
+	if !c.m.Live() {
+		return
+	}
+	me := c.m.System()
+	cfg := c.eng.Snapshot()
+	for _, name := range c.eng.FailoverGroups() {
+		g := cfg.Groups[name]
+		gs, err := c.eng.GroupState(name)
+		if g == nil || err != nil || c.isBusy(name) || gs.Flags&(state.GroupStarting|state.GroupStopping) != 0 {
+			continue
+		}
+		up := gs.State != state.GroupOffline
+		owner, intent := v.Owners[name].System, v.Intent[name]
+		switch {
+		case owner == me && intent == "":
+			if up {
+				c.launch(ctx, name, "offline (not wanted online)", func(ctx context.Context) error {
+					return c.eng.MoveOffline(ctx, name, causeAdmin)
+				})
+			} else {
+				c.Released(name, causeAdmin)
+			}
+		case owner == me && v.Targets[name] != "" && v.Targets[name] != me && eligible(v, g, v.Targets[name]):
+			c.launch(ctx, name, "switch to "+v.Targets[name], func(ctx context.Context) error {
+				return c.eng.MoveOffline(ctx, name, causeMove)
+			})
+		case owner == me:
+			if !up && !v.Faults[name][me] && gs.Flags&state.GroupFaulted == 0 && c.m.Token(name) > 0 {
+				c.online(ctx, name, "owner, offline here")
+			}
+		case owner != "":
+			if up {
+				c.log.Error("concurrency violation: group online here but owned by another system; taking it offline",
+					zap.String("group", name), zap.String("owner", owner))
+				c.launch(ctx, name, "concurrency violation", func(ctx context.Context) error {
+					return c.eng.MoveOffline(ctx, name, causeMove)
+				})
+			}
+		case up && gs.Flags&state.GroupFaulted == 0:
+			c.online(ctx, name, "adopt: online here, owned by none")
+		case intent != "" && candidate(v, g, intent) == me:
+			c.online(ctx, name, "failover policy ("+intent+")")
+		}
+	}
+}
+
+func (c *Controller) online(ctx context.Context, name, why string) {
+	c.launch(ctx, name, why, func(ctx context.Context) error { return c.eng.OnlineGroup(ctx, name, true) })
+}
+
+func (c *Controller) isBusy(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.busy[name]
+}
+
+// launch runs one group operation in the background.
+func (c *Controller) launch(ctx context.Context, name, why string, fn func(context.Context) error) {
+	c.mu.Lock()
+	c.busy[name] = true
+	c.mu.Unlock()
+	c.log.Info("cluster operation", zap.String("group", name), zap.String("why", why))
+	c.ops.Add(1)
+	go func() {
+		defer c.ops.Done()
+		if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			c.log.Warn("cluster operation failed", zap.String("group", name), zap.String("why", why), zap.Error(err))
+		}
+		c.mu.Lock()
+		delete(c.busy, name)
+		c.mu.Unlock()
+		c.poke()
+	}()
+}
+
+// eligible reports whether sys may take group g: a live member of its
+// SystemList, not faulted for it, not frozen.
+func eligible(v View, g *model.Group, sys string) bool {
+	if !v.Systems[sys] || v.Faults[g.Name][sys] || v.Frozen[sys] {
+		return false
+	}
+	for _, kv := range g.SystemList() {
+		if kv.Key == sys {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate returns the system group g goes online on, "" if none: the
+// target an administrator named when it is eligible; else, for a group
+// never online yet (intent autostart), the first eligible system of
+// AutoStartList; else the eligible system of SystemList with the lowest
+// priority number (ties in list order).
+func candidate(v View, g *model.Group, intent string) string {
+	if t := v.Targets[g.Name]; t != "" && eligible(v, g, t) {
+		return t
+	}
+	var order []string
+	if intent == IntentAutoStart {
+		order = g.AutoStartList()
+	} else {
+		sl := append([]model.KV(nil), g.SystemList()...)
+		sort.SliceStable(sl, func(i, j int) bool { return prio(sl[i]) < prio(sl[j]) })
+		for _, kv := range sl {
+			order = append(order, kv.Key)
+		}
+	}
+	for _, s := range order {
+		if eligible(v, g, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+func prio(kv model.KV) int {
+	n, err := strconv.Atoi(kv.Value)
+	if err != nil {
+		return 1 << 30
+	}
+	return n
+}
+
+// Fence takes every failover group of this system offline, in parallel,
+// by deadline; it is the member's OnFence. A group still not offline at
+// the deadline is logged as an error: only the watchdog, if any, can help.
+func (c *Controller) Fence(deadline time.Time) {
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, name := range c.eng.FailoverGroups() {
+		gs, err := c.eng.GroupState(name)
+		if err != nil || (gs.State == state.GroupOffline && gs.Flags&state.GroupStarting == 0) {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.eng.MoveOffline(ctx, name, causeFence); err != nil {
+				c.log.Error("fencing: group not offline by the deadline", zap.String("group", name), zap.Error(err))
+			}
+		}()
+	}
+	wg.Wait()
+	c.poke()
+}
+
+// Evacuate takes every failover group of this system offline so that the
+// others take them over (daemon shutdown in a cluster), then leaves.
+func (c *Controller) Evacuate(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, name := range c.eng.FailoverGroups() {
+		gs, err := c.eng.GroupState(name)
+		if err != nil || (gs.State == state.GroupOffline && gs.Flags&state.GroupStarting == 0) {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := c.eng.MoveOffline(ctx, name, causeMove); err != nil {
+				c.log.Error("evacuate: group not offline", zap.String("group", name), zap.Error(err))
+			}
+		}()
+	}
+	wg.Wait()
+	c.m.Leave()
+}
