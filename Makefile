@@ -4,7 +4,16 @@ BIN     := bin/vigil
 PKGS    := ./...
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo bench fuzz lint deps clean
+.PHONY: all build test demo bench fuzz lint deps clean install
+
+# Installation layout (make install [PREFIX=/usr/local] [DESTDIR=staging]).
+PREFIX     ?= /usr/local
+SYSCONFDIR ?= /etc
+BINDIR     := $(PREFIX)/bin
+DATADIR    := $(PREFIX)/share/vigil
+MANDIR     := $(PREFIX)/share/man/man1
+DOCDIR     := $(PREFIX)/share/doc/vigil
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 
 all: build
 
@@ -44,6 +53,26 @@ fuzz:
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet $(PKGS)
+
+# install puts the binary, the shipped type files, the helper libraries (the
+# binary embeds both; the copies are for reading and for agents run outside
+# vigil), the systemd unit (pointing at the installed binary), the docs, man
+# pages generated from the command tree and an example settings file. An
+# existing $(SYSCONFDIR)/vigil/vigil.yaml is never overwritten.
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/typedefs $(DESTDIR)$(DATADIR)/bin \
+		$(DESTDIR)$(MANDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vigil
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/vigil
+	install -m 0644 typedefs/*.cf $(DESTDIR)$(DATADIR)/typedefs/
+	install -m 0644 scripts/ag_i18n_inc.sh scripts/ag_i18n_inc.pm $(DESTDIR)$(DATADIR)/bin/
+	sed 's|/usr/local/bin/vigil|$(BINDIR)/vigil|g; s|/usr/local/share/doc/vigil|$(DOCDIR)|g; s|/etc/vigil|$(SYSCONFDIR)/vigil|g' \
+		packaging/systemd/vigil.service > $(DESTDIR)$(UNITDIR)/vigil.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service
+	install -m 0644 docs/*.md README.md $(DESTDIR)$(DOCDIR)/
+	$(BIN) man $(DESTDIR)$(MANDIR)
+	install -m 0644 packaging/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml || \
+		install -m 0644 packaging/vigil.yaml $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.yaml
 
 clean:
 	rm -rf bin

@@ -30,9 +30,17 @@ func newAgentCmd() *cobra.Command {
 			"starts one agent per type that has resources on this system, probes every resource, brings\n" +
 			"AutoStart groups online in dependency order and serves the local API. On SIGTERM or SIGINT it\n" +
 			"stops the agents (running their shutdown entry points) and exits; it takes nothing offline.\n" +
-			"Every flag can also be set as VIGIL_<FLAG> in the environment (e.g. VIGIL_STATE_DIR).",
+			"Every flag can also be set as VIGIL_<FLAG> in the environment (e.g. VIGIL_STATE_DIR) or as\n" +
+			"<flag>: value in the settings file (--config-file, default " + defaultSettingsFile + ");\n" +
+			"a flag wins over the environment, which wins over the file.",
+		Example: "  vigil agent --config /etc/vigil\n" +
+			"  VIGIL_LOG_DIR=/tmp/log vigil agent --config ./conf --socket ./vigil.sock --state-dir ./state\n" +
+			"  vigil agent --config-file /etc/vigil/vigil.yaml --debug",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := readSettingsFile(v, cmd.Flags().Changed("config-file")); err != nil {
+				return &exitError{code: 1, err: fmt.Errorf("agent: %w", err)}
+			}
 			s := daemon.Settings{Config: v.GetString("config"), Socket: v.GetString("socket"),
 				StateDir: v.GetString("state-dir"), LogDir: v.GetString("log-dir"), System: v.GetString("system"),
 				LogFormat: v.GetString("log-format"), MetricsAddr: v.GetString("metrics-addr"),
@@ -45,6 +53,7 @@ func newAgentCmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
+	fl.String("config-file", defaultSettingsFile, "settings file (YAML, keys named as the flags); a missing default file is ignored")
 	fl.String("config", "", "configuration directory holding main.cf (or a main.cf file)")
 	fl.String("socket", api.DefaultSocket, "API socket path")
 	fl.String("state-dir", "/var/lib/vigil", "state directory (group intents, the VCS_HOME compatibility tree)")

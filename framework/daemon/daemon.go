@@ -66,6 +66,7 @@ type Daemon struct {
 	run     *runner.Runner
 	bus     *events.Bus
 	met     *metrics.Metrics
+	metLn   net.Listener // the metrics address, bound by prepare
 	book    *stats.Book // monitor statistics (stats.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
@@ -139,6 +140,14 @@ func (d *Daemon) prepare() error {
 		return err
 	}
 	if d.s.MetricsAddr != "" {
+		// Bound now, so an address that cannot be had stops the start
+		// instead of leaving a daemon without the metrics it was asked for.
+		ln, err := net.Listen("tcp", d.s.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics address %s: %w", d.s.MetricsAddr, err)
+		}
+		d.closers = append(d.closers, ln)
+		d.metLn = ln
 		d.met = metrics.New(clock.Real{})
 	}
 	return nil
@@ -177,6 +186,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 	sdnotify.SdNotify(false, sdnotify.SdNotifyReady)
 	d.log.Info("vigil agent ready: all resources probed")
 	close(d.ready)
+	go d.watchdog(ctx, eng)
 	<-ctx.Done()
 	return d.shutdown(eng, func() { srvStop(); <-srvDone })
 }
@@ -257,13 +267,8 @@ func (d *Daemon) startSubscribers(ctx context.Context) {
 	d.follow(bg, "metrics", d.met.Observe)
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", d.met.Handler())
-	ln, err := net.Listen("tcp", d.s.MetricsAddr)
-	if err != nil {
-		d.log.Error("metrics endpoint not started", zap.String("addr", d.s.MetricsAddr), zap.Error(err))
-		return
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go srv.Serve(d.metLn)
 	go func() { <-ctx.Done(); srv.Close() }()
 }
 
