@@ -67,7 +67,7 @@ type Daemon struct {
 	bus     *events.Bus
 	met     *metrics.Metrics
 	metLn   net.Listener // the metrics address, bound by prepare
-	book    *stats.Book // monitor statistics (stats.go)
+	book    *stats.Book  // monitor statistics (stats.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
 	closed  sync.Once
