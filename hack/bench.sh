@@ -12,3 +12,4 @@ run ./framework/engine -bench GroupOnline -benchtime 3x
 run ./framework/engine -bench ResourceEvent -benchtime 20000x
 run ./framework/api -bench StateRoundTrip -benchtime 2000x
 run ./scripts -bench BundledMonitor -benchtime 300x
+run ./framework/daemon -bench MonitorStats -benchtime 200x

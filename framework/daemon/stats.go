@@ -23,13 +23,21 @@ import (
 
 // monitorDone returns the MonitorDone hook of the agent of type typ.
 func (d *Daemon) monitorDone(typ string, notify func(events.Event)) func(agent.MonitorCycle) {
+	observe := func(time.Duration) {}
+	if d.met != nil {
+		observe = d.met.MonitorObserver(typ)
+	}
 	return func(c agent.MonitorCycle) {
-		if d.met != nil {
-			d.met.ObserveMonitor(typ, c.Duration)
-		}
+		observe(c.Duration)
 		r := c.Resource
+		// With ComputeStats = 0 the other parameters do not matter: the
+		// Book restarts a tracker on the change and measures nothing.
+		var p stats.Params
+		if r.Int("ComputeStats") != 0 {
+			p = stats.ParamsOf(r)
+		}
 		notes := d.book.Add(r.Name, stats.Cycle{End: c.End, Duration: c.Duration, TimedOut: c.TimedOut,
-			Online: c.State.State == state.Online, Params: stats.ParamsOf(r), Timeout: c.Timeout})
+			Online: c.State.State == state.Online, Params: p, Timeout: c.Timeout})
 		for _, n := range notes {
 			notify(statsEvent(r.Name, typ, n))
 		}
@@ -119,10 +127,13 @@ func (b statsBackend) Stats(name string) ([]wire.StatsView, error) {
 		}
 		rep, ok := b.book.Report(v.Name)
 		if !ok { // never measured: the parameters in force, nothing else
-			rep = stats.Report{Params: stats.ParamsOf(r), Timeout: time.Duration(r.Int("MonitorTimeout")) * time.Second}
-			rep.Enabled = rep.Params.Enabled()
+			rep = stats.Report{Timeout: time.Duration(r.Int("MonitorTimeout")) * time.Second}
 			rep.Suggestion = stats.Suggest(rep.Summary, rep.Timeout)
 		}
+		// The parameters shown are those in force now (the tracker sees
+		// them at the next cycle).
+		rep.Params = stats.ParamsOf(r)
+		rep.Enabled = rep.Params.Enabled()
 		sv := statsView(rep, name != "")
 		sv.Resource, sv.Type, sv.State = v.Name, v.Type, state.JoinText(v.State, v.Flags)
 		out = append(out, sv)
