@@ -18,9 +18,9 @@ import (
 // cycle: the daemon's MonitorDone hook (parameters resolved on the
 // resource, the Book's rule, the monitor duration histogram, a notification
 // now and then) for a resource with ComputeStats = 1 and for one with
-// ComputeStats = 0, against, in the same loop, the work of two built-in monitors:
-// work: the stat(2) of a FileOnOff monitor (the cheapest real monitor) and
-// the read of /proc/<pid>/stat of a Process monitor. The agent's own
+// ComputeStats = 0, against, in the same loop, the work of two built-in
+// monitors: the stat(2) of a FileOnOff monitor (the cheapest real monitor)
+// and the read of /proc/<pid>/stat of a Process monitor. The agent's own
 // part (a lock and a snapshot lookup) is left out: it is the same two map
 // reads the request builder does for every entry point.
 //
