@@ -154,6 +154,10 @@ func (s *Script) Run(ctx context.Context, req ep.Request) ep.Result {
 //	HOME          /
 //	VCS_HOME      the compatibility tree
 //	PERL5LIB      VCSHome/bin, so `use ag_i18n_inc;` works
+//	PERL_USE_UNSAFE_INC  1: Perl keeps "." at the end of @INC, as the
+//	              Perl VCS ships does; entry points run in the agent
+//	              directory, so `use MyModule;` finds the agent's own
+//	              MyModule.pm there (after every system directory)
 //	VCSAG_TYPE    the type name; VCSAG_AGENT_DIR the agent directory
 //	TZ            the daemon's TZ, when set
 //
@@ -165,6 +169,7 @@ func BaseEnv(typeName, agentDir, vcsHome string, extra []string) []string {
 		"LANG=C", "LC_ALL=C", "HOME=/",
 		"VCS_HOME=" + vcsHome,
 		"PERL5LIB=" + filepath.Join(vcsHome, "bin"),
+		"PERL_USE_UNSAFE_INC=1",
 		"VCSAG_TYPE=" + typeName,
 		"VCSAG_AGENT_DIR=" + agentDir,
 	}
