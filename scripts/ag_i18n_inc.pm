@@ -26,10 +26,19 @@ our $entry_point                   = $ENV{VCSAG_ENTRY_POINT} // ($0 =~ m{([^/]+)
 our ($VCSAG_MONITOR_LEVEL_ONE, $VCSAG_MONITOR_LEVEL_TWO) = (1, 0);
 
 # $ag_i18n_inc::HADECRYPT is the command agents run as `$HADECRYPT $value`
-# to decrypt a password attribute. vigil keeps attribute values as written
-# in main.cf (it has no encryption of its own), so the command prints its
-# argument back unchanged.
-our $HADECRYPT = "printf '%s\\n'";
+# to decrypt a password attribute: $VCS_HOME/bin/vcsdecrypt decodes a token
+# of `vigil encrypt` (shell-safe, so the unquoted backtick call cannot mangle
+# it) and prints any other value back. VCSAG_DECRYPT($value) does the same
+# without a process.
+our $HADECRYPT = (defined $ENV{VCS_HOME} && -x "$ENV{VCS_HOME}/bin/vcsdecrypt")
+  ? "$ENV{VCS_HOME}/bin/vcsdecrypt" : "printf '%s\\n'";
+
+sub VCSAG_DECRYPT {
+    my ($v) = @_;
+    return $v unless defined $v && $v =~ m{^VGL1([A-Za-z0-9+/]*=*)$};
+    require MIME::Base64;
+    return MIME::Base64::decode_base64($1);
+}
 
 our @EXPORT = qw(
   $VCSAG_SUCCESS $VCSAG_FAILURE $VCSAG_RES_ONLINE $VCSAG_RES_OFFLINE $VCSAG_RES_UNKNOWN
@@ -37,7 +46,7 @@ our @EXPORT = qw(
   $VCSAG_LOG_RESOURCE_NAME $VCSAG_LOG_SCRIPT_NAME $VCSAG_LOG_AGENT_NAME $entry_point
   $VCSAG_MONITOR_LEVEL_ONE $VCSAG_MONITOR_LEVEL_TWO
   VCSAG_SET_ENVS VCSAG_GET_ATTR_VALUE VCSAG_LOG_MSG VCSAG_LOGDBG_MSG VCSAG_SQUEEZE_SPACES
-  VCSAG_GET_MONITOR_LEVEL VCSAG_SET_RES_EP_TIMEOUT
+  VCSAG_GET_MONITOR_LEVEL VCSAG_SET_RES_EP_TIMEOUT VCSAG_DECRYPT
 );
 
 sub _isint  { my $v = shift; return defined $v && $v =~ /\A-?[0-9]+\z/; }

@@ -22,9 +22,22 @@ VCSAG_LOG_CATEGORY=${VCSAG_LOG_CATEGORY:-10000}
 VCSAG_LOG_AGENT_NAME=${VCSAG_AGENT_DIR:-${0%/*}}
 VCSAG_LOG_SCRIPT_NAME=$0
 VCSAG_LOG_RESOURCE_NAME=${VCSAG_LOG_RESOURCE_NAME:-}
+# HADECRYPT decodes a password attribute: agents run `$HADECRYPT $value`.
+# vcsdecrypt decodes a token of `vigil encrypt` and prints other values back.
+if [ -n "${VCS_HOME:-}" ] && [ -x "$VCS_HOME/bin/vcsdecrypt" ]; then
+	HADECRYPT=$VCS_HOME/bin/vcsdecrypt
+else
+	HADECRYPT="printf %s\\n"
+fi
 entry_point=${VCSAG_ENTRY_POINT:-${0##*/}}
 _vcsag_nl='
 '
+
+# VCSAG_DECRYPT <value>: prints the secret a `vigil encrypt` token holds, or
+# the value itself when it is not a token.
+VCSAG_DECRYPT() {
+	$HADECRYPT "$1"
+}
 
 # VCSAG_SET_ENVS <res_name> [<category_id>]
 VCSAG_SET_ENVS() {

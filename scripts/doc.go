@@ -5,6 +5,7 @@
 //
 //	<home>/bin/ag_i18n_inc.sh
 //	<home>/bin/ag_i18n_inc.pm
+//	<home>/bin/vcsdecrypt   ($HADECRYPT: decodes `vigil encrypt` tokens)
 //	<home>/bin/<Type>/<entry points>, <home>/bin/<Type>/actions/<token>
 //
 // so that scripts which source ${VCS_HOME}/bin/ag_i18n_inc.sh run unchanged,

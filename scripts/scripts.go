@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed ag_i18n_inc.sh ag_i18n_inc.pm all:agents
+//go:embed ag_i18n_inc.sh ag_i18n_inc.pm vcsdecrypt all:agents
 var tree embed.FS
 
 // Agents returns the names of the bundled script agent types, sorted.
@@ -38,6 +38,9 @@ func Materialise(home string) error {
 		if err := writeFrom(lib, filepath.Join(bin, lib), 0o644); err != nil {
 			return err
 		}
+	}
+	if err := writeFrom("vcsdecrypt", filepath.Join(bin, "vcsdecrypt"), 0o755); err != nil {
+		return err
 	}
 	return fs.WalkDir(tree, "agents", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
