@@ -44,7 +44,7 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 	}
 	for _, r := range g.Resources {
 		if st, ok := e.status(r); ok && st.State.State == state.Faulted && e.conf(r).enabled() {
-			return errorf(ErrConflict, "group %q has faulted resource %q; clear it first (vigil res clear %s)",
+			return errorf(ErrConflict, "group %q cannot go online: resource %q is faulted; clear it first (vigil res clear %s)",
 				g.Name, r.Name, r.Name)
 		}
 	}
