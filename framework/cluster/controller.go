@@ -260,8 +260,8 @@ func eligible(v View, g *model.Group, sys string) bool {
 
 // candidate returns the system group g goes online on, "" if none: the
 // target an administrator named when it is eligible; else, for a group
-// never online yet (intent autostart), the first eligible system of
-// AutoStartList; else the eligible system of SystemList with the lowest
+// never online yet (intent autostart), once every system of AutoStartList
+// is a member, the first eligible one; else the eligible system of SystemList with the lowest
 // priority number (ties in list order).
 func candidate(v View, g *model.Group, intent string) string {
 	if t := v.Targets[g.Name]; t != "" && eligible(v, g, t) {
@@ -269,7 +269,15 @@ func candidate(v View, g *model.Group, intent string) string {
 	}
 	var order []string
 	if intent == IntentAutoStart {
+		// As VCS waits for every system to probe a group before AutoStart,
+		// the first AutoStart waits for every system of AutoStartList to be
+		// a member; an administrator's online names a system at once.
 		order = g.AutoStartList()
+		for _, s := range order {
+			if !v.Systems[s] {
+				return ""
+			}
+		}
 	} else {
 		sl := append([]model.KV(nil), g.SystemList()...)
 		sort.SliceStable(sl, func(i, j int) bool { return prio(sl[i]) < prio(sl[j]) })

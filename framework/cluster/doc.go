@@ -20,7 +20,7 @@
 //	                                                                   Acquire(g) fails:
 //	                                                                   owners/g exists
 //	  ✗ A is cut off / killed: no renewal
-//	  A: at validUntil − TTL/2: fence,                                  
+//	  A: at validUntil − TTL/2: fence,
 //	     all failover groups offline by validUntil − TTL/10
 //	                                 leader expires LA ≥ validUntil:
 //	                                 owners/g and systems/A deleted ──▶ watch: B is the next
