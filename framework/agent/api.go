@@ -79,24 +79,12 @@ func (a *Agent) Update(r *model.Resource, changed []string) error {
 		case slices.Contains(reg.List, attr) && a.o.Impl.Has(ep.AttrChanged):
 			a.enqueue(res, &job{kind: jobAttrChanged, changed: attr, cause: "attr_changed"}, false)
 		}
-		imfReset = imfReset || imfRelevant(r, attr)
+		imfReset = imfReset || resstate.IMFRelevant(r, attr)
 	}
 	if imfReset {
 		a.enqueue(res, &job{kind: jobEvent, event: resstate.IMFReset, cause: "imf"}, false)
 	}
 	return nil
-}
-
-// imfRelevant applies the unregistration rules (b)-(d) of design.md §3.
-func imfRelevant(r *model.Resource, attr string) bool {
-	switch attr {
-	case "IMF", "ContainerInfo", "IMFRegList":
-		return true
-	}
-	if list := r.Type.IMFRegList(); len(list) > 0 {
-		return slices.Contains(list, attr)
-	}
-	return attr == "ArgList" || slices.Contains(r.Type.ArgList(), attr)
 }
 
 // Online asks for the resource to be brought online.

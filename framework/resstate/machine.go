@@ -146,6 +146,11 @@ func (m *Machine) schedule() {
 	if m.imfRegistered {
 		d *= time.Duration(m.p.MonitorFreq)
 	}
+	if m.settling() && m.p.IMFSettle > 0 && (d <= 0 || m.p.IMFSettle < d) {
+		// design.md §3, IMF registration timing: the second, confirming
+		// monitor comes after a short settle time, not a whole interval.
+		d = m.p.IMFSettle
+	}
 	if d <= 0 {
 		m.emit(Action{Kind: StopMonitor})
 		return

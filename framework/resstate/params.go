@@ -1,6 +1,7 @@
 package resstate
 
 import (
+	"slices"
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/ep"
@@ -36,11 +37,20 @@ type Params struct {
 	IMFMode                int    // 0 none, 1 offline, 2 online, 3 both
 	MonitorFreq            int    // polling multiplier while IMF-registered; 0 = no polling
 	RegisterRetryLimit     int
-	EPs                    map[ep.Name]bool // implemented entry points
+	// IMFSettle is how long after the first monitor result of a new steady
+	// state the second, confirming one runs when IMF covers that state
+	// (design.md §3: registration within seconds, not one interval).
+	IMFSettle time.Duration
+	EPs       map[ep.Name]bool // implemented entry points
 }
 
 // Has reports whether the entry point is implemented.
 func (p Params) Has(n ep.Name) bool { return p.EPs[n] }
+
+// IMFSettle is the settle time before the confirming monitor that makes
+// a resource steady for IMF registration (in attribute time: scaled by
+// Params.Unit like the intervals).
+const IMFSettle = time.Second
 
 // ConfIntervalMinimum returns (MI+MT)×TL + MI + 10, in attribute seconds.
 func ConfIntervalMinimum(mi, mt, tl int) int { return (mi+mt)*tl + mi + 10 }
@@ -75,6 +85,7 @@ func ParamsFrom(r *model.Resource, has func(ep.Name) bool, unit time.Duration) P
 		IMFMode:                r.AssocInt("IMF", "Mode"),
 		MonitorFreq:            r.AssocInt("IMF", "MonitorFreq"),
 		RegisterRetryLimit:     r.AssocInt("IMF", "RegisterRetryLimit"),
+		IMFSettle:              IMFSettle * unit / time.Second,
 		EPs:                    map[ep.Name]bool{},
 	}
 	if p.Operations == "" {
@@ -86,4 +97,19 @@ func ParamsFrom(r *model.Resource, has func(ep.Name) bool, unit time.Duration) P
 		}
 	}
 	return p
+}
+
+// IMFRelevant applies the IMF unregistration rules (b)-(d) of design.md §3
+// to a changed attribute: the IMF key itself (Mode), ContainerInfo,
+// IMFRegList or an attribute it lists, or, with IMFRegList empty, ArgList
+// or an attribute it lists.
+func IMFRelevant(r *model.Resource, attr string) bool {
+	switch attr {
+	case "IMF", "ContainerInfo", "IMFRegList":
+		return true
+	}
+	if list := r.Type.IMFRegList(); len(list) > 0 {
+		return slices.Contains(list, attr)
+	}
+	return attr == "ArgList" || slices.Contains(r.Type.ArgList(), attr)
 }

@@ -223,6 +223,12 @@ func (m *Machine) imfResult(e Event) {
 func (m *Machine) imfReset(Event) {
 	m.unregister()
 	m.imfFailures = 0
+	if (m.st == Online || m.st == Offline) && m.imfWants(m.st == Online) && m.p.IMFSettle > 0 {
+		// Registration timing: the first of the two agreeing monitors
+		// comes after the settle time too, not a whole interval.
+		m.scheduled = true
+		m.emit(Action{Kind: ScheduleMonitor, After: m.p.IMFSettle})
+	}
 }
 
 // unregister drops IMF registration and the steady-state count.
@@ -243,10 +249,24 @@ func (m *Machine) track(online bool) {
 		m.unregister()
 		m.steady, m.steadyOnline, m.imfFailures = 1, online, 0
 	}
-	want := m.p.IMFMode == 3 || (online && m.p.IMFMode == 2) || (!online && m.p.IMFMode == 1)
-	if m.imfRegistered || m.steady < 2 || !want || m.imfFailures >= max(m.p.RegisterRetryLimit, 1) {
+	if m.imfRegistered || m.steady < 2 || !m.imfWants(online) || m.imfFailures >= max(m.p.RegisterRetryLimit, 1) {
 		return
 	}
 	m.imfRegistered, m.imfOnline = true, online
 	m.emit(Action{Kind: IMFRegister, Online: online})
+}
+
+// imfWants reports whether the IMF Mode covers a state (1 offline, 2
+// online, 3 both).
+func (m *Machine) imfWants(online bool) bool {
+	return m.p.IMFMode == 3 || (online && m.p.IMFMode == 2) || (!online && m.p.IMFMode == 1)
+}
+
+// settling reports a resource seen once in a steady state its IMF Mode
+// covers, not registered and not out of registration retries: its
+// confirming monitor comes after Params.IMFSettle.
+func (m *Machine) settling() bool {
+	in := (m.st == Online && m.steadyOnline) || (m.st == Offline && !m.steadyOnline)
+	return in && m.steady == 1 && !m.imfRegistered && m.imfWants(m.steadyOnline) &&
+		m.imfFailures < max(m.p.RegisterRetryLimit, 1)
 }

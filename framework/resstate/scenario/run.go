@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ type sim struct {
 	due     *time.Time
 	pending ep.Name
 	out     Outcome
+	started bool // a command other than has/set has run
 }
 
 // Run runs the scenario against a fresh machine.
@@ -46,9 +48,10 @@ func Run(s *Script) Outcome {
 		st := s.Steps[step]
 		step++
 		acts, err := x.do(st)
-		if err == nil && (st.Cmd == "has" || st.Cmd == "set") {
+		if err == nil && (st.Cmd == "has" || st.Cmd == "set") && len(acts) == 0 {
 			continue
 		}
+		x.started = x.started || (st.Cmd != "has" && st.Cmd != "set")
 		fmt.Fprintf(&b, "    [%s] ", x.now.Sub(Start))
 		if err != nil {
 			fmt.Fprintf(&b, "error: %v\n", err)
@@ -75,9 +78,15 @@ func (x *sim) do(st Step) ([]resstate.Action, error) {
 		x.m.SetParams(x.params())
 		return nil, nil
 	case "set":
-		Apply(x.r, st.Args)
+		changed := Apply(x.r, st.Args)
 		x.m.SetParams(x.params())
-		return nil, nil
+		// After the first command, a set is a configuration change: the
+		// IMF unregistration rules (b)-(d) apply, as the agent's Update.
+		if !x.started || !slices.ContainsFunc(changed, func(a string) bool { return resstate.IMFRelevant(x.r, a) }) ||
+			x.m.Allowed(resstate.IMFReset) != nil {
+			return nil, nil
+		}
+		e = resstate.Event{Kind: resstate.IMFReset}
 	case "wait":
 		d, err := time.ParseDuration(arg(st, 0))
 		if err != nil {

@@ -187,7 +187,10 @@ func Apply(r *model.Resource, kvs []string) []string {
 			changed = append(changed, attr)
 			continue
 		}
-		if _, static := model.Catalogue[k]; static {
+		if d, static := model.Catalogue[k]; static && d.Dim == model.Vector {
+			// A type-level list (ArgList, IMFRegList): hatype -modify, comma-separated.
+			r.Type.Statics[k] = model.ListValue(model.Vector, strings.Split(v, ",")...)
+		} else if static {
 			r.Overrides[k] = model.ScalarValue(v)
 		} else {
 			r.Values[k] = model.ScalarValue(v)
