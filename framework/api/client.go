@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 	"net/url"
 	"strconv"
 
@@ -22,12 +23,19 @@ type Client struct {
 	hc     *http.Client
 }
 
+// DialTimeout bounds the connection to the daemon's socket.
+const DialTimeout = 10 * time.Second
+
+// ReadTimeout bounds a read request (status, list, display, ...) whose
+// context has no deadline of its own.
+const ReadTimeout = 60 * time.Second
+
 // NewClient returns a client for the socket at path.
 func NewClient(path string) *Client {
 	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		var d net.Dialer
+		d := net.Dialer{Timeout: DialTimeout} // a daemon whose backlog is full must not hang the CLI
 		return d.DialContext(ctx, "unix", path)
-	}}
+	}, IdleConnTimeout: 10 * time.Second}
 	return &Client{socket: path, hc: &http.Client{Transport: tr}}
 }
 
@@ -41,6 +49,14 @@ func (e *Error) Error() string { return e.Message }
 
 // do sends a request and decodes a JSON answer into out (if not nil).
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	if _, has := ctx.Deadline(); !has && method == http.MethodGet {
+		// A read is answered at once by a healthy daemon; one that does not
+		// answer must not hang the CLI.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, ReadTimeout,
+			fmt.Errorf("the daemon did not answer %s within %s", path, ReadTimeout))
+		defer cancel()
+	}
 	resp, err := c.send(ctx, method, path, in)
 	if err != nil {
 		return err

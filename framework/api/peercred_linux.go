@@ -46,6 +46,9 @@ func peerCred(c net.Conn) peer {
 // withPeer records the connection's peer credentials in its context
 // (http.Server.ConnContext).
 func withPeer(ctx context.Context, c net.Conn) context.Context {
+	if lc, ok := c.(*limitConn); ok {
+		c = lc.Conn // the credentials are the socket's
+	}
 	return context.WithValue(ctx, credKey{}, peerCred(c))
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -30,6 +29,8 @@ type ServerOptions struct {
 	Logger *zap.Logger
 	// AllowUID is the one non-root user allowed to connect (the daemon's).
 	AllowUID int
+	// Limits bound what clients may hold; zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // Server serves the API.
@@ -58,6 +59,7 @@ func (s *Server) Handler() http.Handler {
 			writeError(w, http.StatusForbidden, msg)
 			return
 		}
+		bodyDeadline(w, r, s.o.Limits.withDefaults().BodyTimeout)
 		s.mux.ServeHTTP(w, r)
 	})
 }
@@ -108,7 +110,10 @@ func Listen(path string) (net.Listener, error) {
 
 // Serve serves on l until ctx is done, then shuts down (streams are cut).
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
-	hs := &http.Server{Handler: s.Handler(), ConnContext: withPeer, ReadHeaderTimeout: 10 * time.Second}
+	lim := s.o.Limits.withDefaults()
+	hs := &http.Server{Handler: s.Handler(), ConnContext: withPeer, ReadHeaderTimeout: lim.HeaderTimeout,
+		IdleTimeout: lim.IdleTimeout, MaxHeaderBytes: 64 << 10}
+	l = newLimitListener(l, lim.MaxConns, s.o.Logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
 	select {
@@ -173,11 +178,12 @@ func (s *Server) routes() {
 	})
 }
 
-// decode reads a JSON body strictly; an empty body leaves v unchanged.
+// decode reads a JSON body strictly; an empty body leaves v unchanged. The
+// body must arrive within BodyTimeout and be at most MaxBody bytes.
 func decode(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	b, err := readBody(r)
 	if err != nil {
-		return fmt.Errorf("read request body: %w", err)
+		return err
 	}
 	if len(b) == 0 {
 		return nil
