@@ -73,6 +73,9 @@ type Options struct {
 	MonitorDone func(MonitorCycle)
 	// IMF, when set, is called to register and unregister resources.
 	IMF IMF
+	// Env, when set, returns environment entries added to every entry
+	// point's request for a resource (the cluster's fencing token).
+	Env func(r *model.Resource) []string
 	// Debug writes the state machine's per-cycle step lines to the agent
 	// log for every resource (vigil agent --debug); without it they are
 	// written only for types whose LogDbg is not empty.

@@ -19,6 +19,9 @@ type RequestSpec struct {
 	Action   string        // action token
 	Cycle    int           // monitor cycle number (VCSAG_MONITOR_COUNT)
 	Unit     time.Duration // length of one attribute second; 0 = time.Second
+	// Env is added to the environment after the per-resource variables:
+	// the cluster's VCSAG_FENCING_TOKEN while this system owns the group.
+	Env []string
 }
 
 // BuildRequest returns the request of one entry point: argv in the
@@ -38,6 +41,6 @@ func BuildRequest(s RequestSpec) (ep.Request, error) {
 		unit = time.Second
 	}
 	req.Timeout = arglist.Timeout(s.EP, r) / time.Second * unit
-	req.Env = runner.ResourceEnv(r, s.Cycle)
+	req.Env = append(runner.ResourceEnv(r, s.Cycle), s.Env...)
 	return req, nil
 }

@@ -125,6 +125,9 @@ func (a *Agent) runEP(res *resource, j *job, x ArgsExtra) (ep.Result, bool) {
 			spec.Resource = cur
 		}
 	}
+	if a.o.Env != nil {
+		spec.Env = a.o.Env(spec.Resource)
+	}
 	req, err := BuildRequest(spec)
 	if err == nil && a.o.Args != nil {
 		req.Args, err = a.o.Args(n, spec.Resource, x)
