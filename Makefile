@@ -4,7 +4,7 @@ BIN     := bin/vigil
 PKGS    := ./...
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo bench fuzz lint deps clean install
+.PHONY: all build test demo bench fuzz lint deps clean proto install
 
 # Installation layout (make install [PREFIX=/usr/local] [DESTDIR=staging]).
 PREFIX     ?= /usr/local
@@ -46,6 +46,12 @@ demo: deps build
 
 bench: deps build
 	@sh hack/bench.sh
+
+# proto regenerates plugins/proto from agent.proto with pinned generators
+# (hack/proto.sh installs protoc from Debian's protobuf-compiler when it is
+# missing; `make test` never needs it: the generated code is committed).
+proto:
+	@sh hack/proto.sh
 
 fuzz:
 	$(GO) test ./framework/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)

@@ -70,6 +70,7 @@ type Daemon struct {
 	book    *stats.Book  // monitor statistics (stats.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
+	impls   implSet        // opened implementations: plugins to close, re-probe on relaunch
 	closed  sync.Once
 }
 
@@ -217,6 +218,7 @@ func (d *Daemon) Close() {
 		if d.log != nil {
 			d.log.Sync()
 		}
+		d.impls.close() // plugin processes: their agents have stopped
 		if d.run != nil {
 			d.run.Close()
 		}
@@ -247,8 +249,10 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 	o.MonitorDone = d.monitorDone(t.Name, h.Notify)
 	a, err := agent.New(o)
 	if err != nil {
+		closeImpl(impl)
 		return nil, err
 	}
+	d.impls.adopt(impl, a)
 	d.log.Debug("agent implementation chosen", zap.String("type", t.Name), zap.String("kind", kind))
 	a.Start()
 	return a, nil

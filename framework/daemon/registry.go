@@ -111,6 +111,7 @@ func (r *Registry) Open(t *model.Type, c OpenContext) (ep.Implementation, string
 // DefaultRegistry returns a registry with every kind vigil ships.
 func DefaultRegistry() *Registry {
 	r := NewRegistry()
+	r.Register(PluginKind(PluginOptions{}))
 	r.Register(ScriptKind())
 	r.Register(BuiltinKind())
 	return r

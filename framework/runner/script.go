@@ -42,6 +42,9 @@ type ScriptOptions struct {
 	// Version is the registration version of the agent; 0 = learn it from
 	// the agent directory (AgentVersion).
 	Version arglist.Version
+	// MonitorOptional accepts a directory without a monitor script: the
+	// scripts of a Mixed type, whose monitor is its plugin's.
+	MonitorOptional bool
 }
 
 // Script runs the entry points of one script agent directory.
@@ -92,7 +95,7 @@ func NewScript(o ScriptOptions) (*Script, error) {
 	if fi, err := os.Stat(filepath.Join(o.AgentDir, "actions")); err == nil && fi.IsDir() {
 		s.has[ep.Action] = true
 	}
-	if !s.has[ep.Monitor] {
+	if !s.has[ep.Monitor] && !o.MonitorOptional {
 		return nil, fmt.Errorf("type %q: %q: %w", o.TypeName, o.AgentDir, ErrNoMonitor)
 	}
 	if s.o.Version == 0 {
