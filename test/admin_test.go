@@ -112,6 +112,10 @@ func TestFaultLogsAndClear(t *testing.T) {
 	if strings.Contains(string(b), ":step ") || strings.Contains(string(b), " step ") {
 		t.Errorf("Sleeper_A.log has step lines with LogDbg empty:\n%s", b)
 	}
+	lb, err := exec.Command(vigilBin, "log", "--log-dir", logs, "--severity", "ERROR", "--resource", "mid").Output()
+	if out := string(lb); err != nil || !strings.Contains(out, "V-16-1-10303") || strings.Contains(out, "VCS INFO") {
+		t.Errorf("vigil log --severity ERROR --resource mid: %v\n%s", err, out)
+	}
 	n.must("res", "clear", "mid")
 	n.must("grp", "online", "app", "--wait")
 	n.must("grp", "offline", "web", "--wait")
