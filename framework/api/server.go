@@ -31,6 +31,8 @@ type ServerOptions struct {
 	AllowUID int
 	// Limits bound what clients may hold; zero fields take DefaultLimits.
 	Limits Limits
+	// Cluster serves /v1/cluster; nil in a single-node daemon (cluster.go).
+	Cluster ClusterBackend
 }
 
 // Server serves the API.
@@ -130,6 +132,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 
 func (s *Server) routes() {
 	m := s.mux
+	s.clusterRoutes()
 	m.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, s.o.Backend.Status())
 	})
