@@ -27,6 +27,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/framework/stats"
+	"github.com/vigil-ha/vigil/plugins/imf"
 )
 
 // Settings are the daemon's settings, as `vigil agent` takes them from
@@ -68,6 +69,7 @@ type Daemon struct {
 	met     *metrics.Metrics
 	metLn   net.Listener // the metrics address, bound by prepare
 	book    *stats.Book  // monitor statistics (stats.go)
+	imf     *imf.Manager // intelligent monitoring (imf.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
 	impls   implSet        // opened implementations: plugins to close, re-probe on relaunch
@@ -163,6 +165,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		return err
 	}
 	defer os.Remove(d.s.Socket)
+	d.imf = d.newIMF()
 	eng, err := engine.New(engine.Options{Config: d.cfg, System: d.system, Clock: clock.Real{}, Logger: d.log,
 		Bus: d.bus, NewAgent: d.newAgent, StateDir: d.s.StateDir, Dump: config.Dump})
 	if err != nil {
@@ -173,7 +176,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 	srvCtx, srvStop := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
 	go func() {
-		srvDone <- api.NewServer(api.ServerOptions{Backend: statsBackend{eng, d.book}, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid()}).Serve(srvCtx, l)
+		srvDone <- api.NewServer(api.ServerOptions{Backend: statsBackend{eng, d.book}, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid(),
+			IMF: d.imfStatus}).Serve(srvCtx, l)
 	}()
 	d.log.Info("vigil agent starting", zap.String("system", d.system), zap.String("config", d.cfg.Dir),
 		zap.String("socket", d.s.Socket), zap.Int("pid", os.Getpid()))
@@ -200,6 +204,7 @@ func (d *Daemon) shutdown(eng *engine.Engine, stopServer func()) error {
 	sctx, cancel := context.WithTimeout(context.Background(), d.s.StopTimeout)
 	defer cancel()
 	stopErr := eng.Stop(sctx)
+	d.imf.Close() // the agents no longer register or unregister
 	if err := d.run.Drain(sctx); err != nil {
 		d.log.Warn("entry points still being killed at exit", zap.Error(err))
 	}
@@ -247,6 +252,13 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 		o.Observe = d.met.ObserveRun
 	}
 	o.MonitorDone = d.monitorDone(t.Name, h.Notify)
+	timf, err := d.typeIMF(t, kind)
+	if err != nil {
+		return nil, err
+	}
+	if timf != nil {
+		o.IMF = timf
+	}
 	a, err := agent.New(o)
 	if err != nil {
 		closeImpl(impl)
@@ -254,6 +266,9 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 	}
 	d.impls.adopt(impl, a)
 	d.log.Debug("agent implementation chosen", zap.String("type", t.Name), zap.String("kind", kind))
+	if timf != nil {
+		timf.Bind(a.MonitorNow)
+	}
 	a.Start()
 	return a, nil
 }

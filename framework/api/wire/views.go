@@ -65,11 +65,19 @@ type StatusView struct {
 	Groups  []GroupView `json:"groups"`
 }
 
-// IMFWatch is one registered watch, as `vigil imf status` shows it.
+// IMFWatch is one row of `vigil imf status`: a plugin (Resource empty:
+// Watch says what it runs on, State available or unavailable, with its
+// event and rescan counters) or a resource's registration (Watch says what
+// is watched: PIDs, pattern, mount point; State registered online/offline
+// or failed: why; Failures counts consecutive failed registrations).
 type IMFWatch struct {
 	Plugin   string `json:"plugin"`
 	Type     string `json:"type"`
 	Resource string `json:"resource"`
 	Watch    string `json:"watch"`
 	State    string `json:"state"`
+	Events   uint64 `json:"events"`
+	Rescans  uint64 `json:"rescans,omitempty"`
+	Failures int    `json:"failures,omitempty"`
+	Since    string `json:"since,omitempty"` // RFC 3339, when registered
 }
