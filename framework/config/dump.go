@@ -99,6 +99,16 @@ func WriteAtomic(path string, data []byte) error {
 	return syncDir(dir)
 }
 
+// CleanTemp removes the temporary files an interrupted WriteAtomic left in
+// dir (.<name>.tmp-*). Call it only when no other writer can be at work
+// (the daemon does, once it holds its state directory lock).
+func CleanTemp(dir string) {
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	for _, p := range leftovers {
+		os.Remove(p)
+	}
+}
+
 // keepPrevious makes path.previous hold the current content of path: a hard
 // link when the file system allows it, else a synced copy.
 func keepPrevious(path string) error {

@@ -90,6 +90,9 @@ func New(s Settings) (*Daemon, error) {
 	if s.StopTimeout <= 0 {
 		s.StopTimeout = 2 * time.Minute
 	}
+	if err := absPaths(&s); err != nil {
+		return nil, err
+	}
 	cfg, err := config.Load(s.Config)
 	if err != nil {
 		return nil, err
@@ -117,7 +120,7 @@ func (d *Daemon) Ready() <-chan struct{} { return d.ready }
 // logs, becomes a subreaper and writes the compatibility tree.
 func (d *Daemon) prepare() error {
 	for _, dir := range []string{d.s.StateDir, d.s.LogDir} {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, 0o750); err != nil { // logs hold attribute values: not world-readable
 			return err
 		}
 	}
@@ -126,6 +129,7 @@ func (d *Daemon) prepare() error {
 		return err
 	}
 	d.lock = lock
+	cleanLeftovers(d.cfg.Dir, d.s.StateDir)
 	d.logOpts = agentlog.Options{Dir: d.s.LogDir, Format: d.s.LogFormat}
 	fileLog, c, err := agentlog.Engine(d.logOpts)
 	if err != nil {
@@ -139,6 +143,7 @@ func (d *Daemon) prepare() error {
 	if err := d.run.BecomeSubreaper(); err != nil {
 		d.log.Warn("cannot become a child subreaper; orphans are reaped by init", zap.Error(err))
 	}
+	d.killPrevious()
 	if d.env, err = NewEnv(d.cfg, d.s.StateDir, d.s.VCSHome); err != nil {
 		return err
 	}
@@ -171,6 +176,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	if err != nil {
 		l.Close()
 		return err
+	}
+	if err := eng.CheckStateDir(); err != nil {
+		d.log.Error("state directory not writable", zap.Error(err))
 	}
 	d.startSubscribers(ctx)
 	srvCtx, srvStop := context.WithCancel(context.Background())

@@ -76,9 +76,11 @@ func probeCgroupBase(name string) string {
 	return base
 }
 
-// sweepDead removes the run cgroups left by vigil processes that have
-// exited without Runner.Close (tests, a killed daemon), when empty. A base
-// is named vigil-<pid>-<runner token> (vigil-<pid> before Runner values).
+// sweepDead kills the entry points still running in the run cgroups of
+// vigil processes that have exited without Runner.Close (tests, a daemon
+// killed with SIGKILL) and removes the empty cgroups (killLeftovers). A
+// base is named vigil-<pid>-<runner token> (vigil-<pid> before Runner
+// values).
 func sweepDead(parent string) {
 	ents, err := os.ReadDir(parent)
 	if err != nil {
@@ -94,14 +96,7 @@ func sweepDead(parent string) {
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
 			continue // still running (or the pid was reused: leave it)
 		}
-		dir := filepath.Join(parent, e.Name())
-		runs, _ := os.ReadDir(dir)
-		for _, r := range runs {
-			if r.IsDir() {
-				_ = unix.Rmdir(filepath.Join(dir, r.Name()))
-			}
-		}
-		_ = unix.Rmdir(dir)
+		killLeftovers(filepath.Join(parent, e.Name()))
 	}
 }
 
@@ -209,9 +204,10 @@ func (c *runCgroup) kill() {
 	}
 }
 
-// release returns an empty cgroup to the pool for the next run, or keeps
-// it for a later sweep while a left-behind process (the resource) still
-// lives in it.
+// release returns an empty cgroup to the pool for the next run. Processes
+// an entry point left behind when it exited (the resource) move to a kept
+// cgroup (keep), swept once they are gone; so a run-N cgroup holds only an
+// entry point in flight, which a later instance kills if this one dies.
 func (c *runCgroup) release() {
 	if c == nil {
 		return
@@ -227,9 +223,13 @@ func (c *runCgroup) release() {
 		p.mu.Unlock()
 	}
 	c.closeFD()
-	if err := unix.Rmdir(c.dir); err != nil && err != unix.ENOENT {
+	dir := c.dir
+	if !c.killed {
+		dir = p.keep(c.dir) // what is left is the resource: out of the run cgroups
+	}
+	if err := unix.Rmdir(dir); err != nil && err != unix.ENOENT {
 		p.mu.Lock()
-		p.stale = append(p.stale, c.dir)
+		p.stale = append(p.stale, dir)
 		p.mu.Unlock()
 	}
 }

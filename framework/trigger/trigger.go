@@ -129,6 +129,9 @@ func (r *Runner) Handle(ctx context.Context, e events.Event) {
 		if res.Outcome == ep.Exited {
 			detail += " " + strconv.Itoa(res.ExitCode)
 		}
+		if res.Err != nil && res.Outcome != ep.Exited {
+			detail += ": " + res.Err.Error() // why it could not run, e.g. execute "x": no such file
+		}
 		r.o.Logger.Info("trigger ran", zap.String("trigger", c.Name), zap.Strings("args", c.Args),
 			zap.String("result", detail), zap.Duration("duration", res.Duration))
 		if r.o.Publish != nil {
