@@ -1,0 +1,242 @@
+package examples_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/api/wire"
+	"github.com/vigil-ha/vigil/framework/daemon"
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/runner"
+	"github.com/vigil-ha/vigil/plugins/agents/proc"
+	"github.com/vigil-ha/vigil/plugins/sdk/sdktest"
+	"github.com/vigil-ha/vigil/scripts"
+)
+
+// install writes an example's agent directory under cfgDir/agents/<typ>:
+// the plugin binary as <typ>Agent and the example's agent/ files.
+func install(t *testing.T, cfgDir, typ, example string) string {
+	t.Helper()
+	dir := filepath.Join(cfgDir, "agents", typ)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, bins[example], filepath.Join(dir, typ+"Agent"), 0o755)
+	extra, _ := os.ReadDir(filepath.Join(example, "agent"))
+	for _, e := range extra {
+		copyFile(t, filepath.Join(example, "agent", e.Name()), filepath.Join(dir, e.Name()), 0o755)
+	}
+	return dir
+}
+
+func copyFile(t *testing.T, from, to string, mode os.FileMode) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func typesOf(t *testing.T, example string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(example, "types.cf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestExamplesConformance opens each example through the registry's
+// plugin kind, as the daemon does, and runs the conformance suite on it.
+func TestExamplesConformance(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	run := runner.New(runner.Options{Logger: zaptest.NewLogger(t)})
+	defer run.Close()
+	vcsHome := t.TempDir()
+	if err := scripts.Materialise(vcsHome); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		example, typ, attrs string
+		probe               ep.MonitorState
+	}{
+		{"fileonoff", "ExFileOnOff", `PathName = "%s/f"`, ep.StateOffline},
+		{"tcpport", "TCPPort", "Port = " + strconv.Itoa(port), ep.StateOnline},
+		{"mixed", "MixedFile", `PathName = "%s/f"`, ep.StateOffline},
+	} {
+		t.Run(tc.example, func(t *testing.T) {
+			cfgDir := t.TempDir()
+			install(t, cfgDir, tc.typ, tc.example)
+			attrs := tc.attrs
+			if strings.Contains(attrs, "%s") {
+				attrs = fmt.Sprintf(attrs, t.TempDir())
+			}
+			cfg := sdktest.LoadConfig(t, typesOf(t, tc.example)+fmt.Sprintf(`
+cluster c ( )
+system s1 ( )
+group g ( SystemList = { s1 = 0 } )
+%s r1 ( %s )
+`, tc.typ, attrs), map[string]string{})
+			env := &daemon.Env{ConfigDir: cfgDir, VCSHome: vcsHome, Search: []string{filepath.Join(cfgDir, "agents")}}
+			impl, err := daemon.PluginKind(daemon.PluginOptions{}).Open(cfg.Types[tc.typ],
+				daemon.OpenContext{Env: env, Runner: run, Logger: zaptest.NewLogger(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer impl.(io.Closer).Close()
+			sdktest.Run(t, sdktest.Subject{Impl: impl, Config: cfg, Resource: "r1", ProbeState: tc.probe})
+		})
+	}
+}
+
+// node is a daemon run as its own process (bin vigil agent).
+type node struct {
+	cfgDir, sock string
+	cmd          *exec.Cmd
+	client       *api.Client
+}
+
+func startNode(t *testing.T, cfgDir string) *node {
+	t.Helper()
+	tmp := t.TempDir()
+	n := &node{cfgDir: cfgDir, sock: filepath.Join(tmp, "vigil.sock")}
+	n.cmd = exec.Command(bins["vigil"], "agent", "--config", cfgDir, "--socket", n.sock, "--state-dir",
+		filepath.Join(tmp, "state"), "--log-dir", filepath.Join(tmp, "log"), "--system", "s1")
+	n.cmd.Stderr = &testWriter{t: t}
+	if err := n.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		n.cmd.Process.Kill()
+		n.cmd.Wait()
+	})
+	n.client = api.NewClient(n.sock)
+	if !waitFor(func() bool { _, err := n.client.Status(context.Background()); return err == nil }) {
+		t.Fatal("daemon did not serve its API within 30 s")
+	}
+	return n
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func (n *node) state(t *testing.T, res string) string {
+	t.Helper()
+	s, err := n.client.State(context.Background(), res)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return s.State
+}
+
+func waitFor(cond func() bool) bool {
+	for i := 0; i < 600; i++ {
+		if cond() {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return cond()
+}
+
+// pluginOf returns the pid of the daemon's child running path.
+func pluginOf(daemonPid int, path string) int {
+	pids, _ := proc.Pids()
+	for _, p := range pids {
+		argv, err := proc.Cmdline(p)
+		if err != nil || len(argv) == 0 || argv[0] != path {
+			continue
+		}
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p))
+		if f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:])); len(f) > 1 && f[1] == strconv.Itoa(daemonPid) {
+			return p
+		}
+	}
+	return 0
+}
+
+const mixedMain = `
+cluster c ( )
+system s1 ( )
+group g ( SystemList = { s1 = 0 } )
+MixedFile m1 ( PathName = "%s" )
+`
+
+// TestMixedThroughDaemon: a Mixed type end to end through the daemon: the
+// plugin monitors, the scripts bring online and take offline; a plugin
+// killed with SIGKILL is relaunched and its resource re-probed, keeping
+// its state; after kill -9 of the daemon no plugin process remains.
+func TestMixedThroughDaemon(t *testing.T) {
+	cfgDir := t.TempDir()
+	dir := install(t, cfgDir, "MixedFile", "mixed")
+	file := filepath.Join(t.TempDir(), "m1")
+	os.WriteFile(filepath.Join(cfgDir, "main.cf"), []byte(typesOf(t, "mixed")+fmt.Sprintf(mixedMain, file)), 0o644)
+	n := startNode(t, cfgDir)
+	ctx := context.Background()
+	if !waitFor(func() bool { return n.state(t, "m1") == "OFFLINE" }) {
+		t.Fatalf("m1 = %s after probe, want OFFLINE", n.state(t, "m1"))
+	}
+	if err := n.client.ResourceOp(ctx, "m1", "online", wire.OpRequest{Wait: true, Timeout: "30s"}); err != nil {
+		t.Fatalf("online m1: %v", err)
+	}
+	if _, err := os.Stat(file); err != nil {
+		t.Fatalf("online script did not run: %v", err)
+	}
+	plugin := filepath.Join(dir, "MixedFileAgent")
+	pid := pluginOf(n.cmd.Process.Pid, plugin)
+	if pid == 0 {
+		t.Fatal("no plugin process under the daemon")
+	}
+	proc.Signal([]int{pid}, 9)
+	if !waitFor(func() bool { p := pluginOf(n.cmd.Process.Pid, plugin); return p != 0 && p != pid }) {
+		t.Fatal("plugin not relaunched within 30 s")
+	}
+	if s := n.state(t, "m1"); s != "ONLINE" {
+		t.Fatalf("m1 = %s after the plugin's relaunch, want ONLINE", s)
+	}
+	if err := n.client.ResourceOp(ctx, "m1", "offline", wire.OpRequest{Wait: true, Timeout: "30s"}); err != nil {
+		t.Fatalf("offline m1: %v", err)
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("offline script did not remove the file")
+	}
+	pid = pluginOf(n.cmd.Process.Pid, plugin)
+	n.cmd.Process.Kill() // SIGKILL: no clean-up in the daemon
+	n.cmd.Wait()
+	if !waitFor(func() bool { return !proc.Alive(pid) }) {
+		t.Fatalf("plugin %d still alive after kill -9 of the daemon", pid)
+	}
+}
