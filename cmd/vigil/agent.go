@@ -49,6 +49,7 @@ func newAgentCmd() *cobra.Command {
 			if s.Config == "" {
 				return &exitError{code: 2, err: errors.New("agent: --config DIR is required")}
 			}
+			s.Cluster = clusterSettings(v) // cluster.go
 			return runDaemon(cmd, s)
 		},
 	}
@@ -65,6 +66,7 @@ func newAgentCmd() *cobra.Command {
 	fl.Duration("stop-timeout", 2*time.Minute, "bound on stopping the agents at shutdown")
 	fl.Duration("trigger-timeout", 60*time.Second, "time limit of one trigger script run")
 	fl.Bool("debug", false, "write every agent's state-machine step lines (else only for types with LogDbg set)")
+	addClusterFlags(fl)
 	v.BindPFlags(fl)
 	v.SetEnvPrefix("VIGIL")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))

@@ -15,7 +15,7 @@ func newGrpCmd() *cobra.Command {
 	f.addSocketFlag(cmd)
 	cmd.AddCommand(grpList(f), grpState(f), grpDisplay(f),
 		grpOp(f, "online", "Bring a group online, children before parents"),
-		grpOp(f, "offline", "Take a group offline, parents before children"))
+		grpOp(f, "offline", "Take a group offline, parents before children"), grpSwitch(f))
 	return cmd
 }
 
@@ -108,15 +108,22 @@ func grpDisplay(f *clientFlags) *cobra.Command {
 
 func grpOp(f *clientFlags, verb, short string) *cobra.Command {
 	var w waitFlags
+	var sys string
 	cmd := &cobra.Command{
 		Use: verb + " GRP", Short: short, Args: cobra.ExactArgs(1),
 		Example:           fmt.Sprintf("  vigil grp %s websg\n  vigil grp %s websg --wait --timeout 5m", verb, verb),
 		ValidArgsFunction: completeNames(f, groupName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if sys != "" { // cluster: online on that system (cluster.go)
+				return f.done(cmd, place(f, args[0], sys, false, w))
+			}
 			ctx, cancel := cmdContext()
 			defer cancel()
 			return f.done(cmd, f.client().GroupOp(ctx, args[0], verb, w.request()))
 		},
+	}
+	if verb == "online" {
+		cmd.Flags().StringVar(&sys, "sys", "", "in a cluster: bring the group online on this system (clears its fault there)")
 	}
 	w.add(cmd)
 	f.addJSONFlag(cmd)

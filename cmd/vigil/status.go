@@ -51,7 +51,10 @@ func newStatusCmd() *cobra.Command {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Type, r.Group, stateText(r.State, r.Flags), conf)
 				}
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			return printClusterStatus(ctx, out, f.client()) // every system, in a cluster
 		},
 	}
 	f.addSocketFlag(cmd)

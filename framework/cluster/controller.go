@@ -49,13 +49,21 @@ type Controller struct {
 	kick chan struct{}
 }
 
-// NewController returns the controller of a member and its engine.
+// NewController returns the controller of a member and its engine. The
+// engine may be attached later (Attach), before Run, since the engine takes
+// the controller as its Placement when it is created.
 func NewController(m *Member, eng Engine, log *zap.Logger) *Controller {
 	if log == nil {
 		log = zap.NewNop()
 	}
 	return &Controller{m: m, eng: eng, log: log, busy: map[string]bool{}, kick: make(chan struct{}, 1)}
 }
+
+// Attach sets the engine; call it before Run, Fence or Evacuate.
+func (c *Controller) Attach(eng Engine) { c.eng = eng }
+
+// Member returns the controller's member.
+func (c *Controller) Member() *Member { return c.m }
 
 // Acquire implements engine.Placement.
 func (c *Controller) Acquire(ctx context.Context, group string) error {
@@ -279,11 +287,7 @@ func candidate(v View, g *model.Group, intent string) string {
 			}
 		}
 	} else {
-		sl := append([]model.KV(nil), g.SystemList()...)
-		sort.SliceStable(sl, func(i, j int) bool { return prio(sl[i]) < prio(sl[j]) })
-		for _, kv := range sl {
-			order = append(order, kv.Key)
-		}
+		order = ByPriority(g)
 	}
 	for _, s := range order {
 		if eligible(v, g, s) {
@@ -291,6 +295,18 @@ func candidate(v View, g *model.Group, intent string) string {
 		}
 	}
 	return ""
+}
+
+// ByPriority returns a group's SystemList by priority (lowest number
+// first, ties in list order).
+func ByPriority(g *model.Group) []string {
+	sl := append([]model.KV(nil), g.SystemList()...)
+	sort.SliceStable(sl, func(i, j int) bool { return prio(sl[i]) < prio(sl[j]) })
+	out := make([]string, 0, len(sl))
+	for _, kv := range sl {
+		out = append(out, kv.Key)
+	}
+	return out
 }
 
 func prio(kv model.KV) int {
@@ -326,7 +342,8 @@ func (c *Controller) Fence(deadline time.Time) {
 }
 
 // Evacuate takes every failover group of this system offline so that the
-// others take them over (daemon shutdown in a cluster), then leaves.
+// others take them over (daemon shutdown in a cluster). The member must
+// keep its lease until it returns; the caller then leaves.
 func (c *Controller) Evacuate(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, name := range c.eng.FailoverGroups() {
@@ -343,5 +360,4 @@ func (c *Controller) Evacuate(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
-	c.m.Leave()
 }

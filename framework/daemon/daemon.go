@@ -52,6 +52,8 @@ type Settings struct {
 	// Debug writes every agent's state-machine step lines (without it,
 	// only types whose LogDbg is set get them).
 	Debug bool
+	// Cluster configures multi-node operation; the zero value is single-node.
+	Cluster ClusterSettings
 }
 
 // Daemon is one running `vigil agent`.
@@ -72,6 +74,7 @@ type Daemon struct {
 	imf     *imf.Manager // intelligent monitoring (imf.go)
 	ready   chan struct{}
 	subs    sync.WaitGroup // bus subscribers (triggers, metrics)
+	clu     *clusterRun    // nil when single-node (cluster.go)
 	impls   implSet        // opened implementations: plugins to close, re-probe on relaunch
 	closed  sync.Once
 }
@@ -171,11 +174,23 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	defer os.Remove(d.s.Socket)
 	d.imf = d.newIMF()
-	eng, err := engine.New(engine.Options{Config: d.cfg, System: d.system, Clock: clock.Real{}, Logger: d.log,
-		Bus: d.bus, NewAgent: d.newAgent, StateDir: d.s.StateDir, Dump: config.Dump})
+	eo := engine.Options{Config: d.cfg, System: d.system, Clock: clock.Real{}, Logger: d.log,
+		Bus: d.bus, NewAgent: d.newAgent, StateDir: d.s.StateDir, Dump: config.Dump}
+	if d.s.Cluster.Enabled() {
+		if d.clu, err = d.startCluster(ctx); err != nil {
+			l.Close()
+			return err
+		}
+		defer d.clu.close()
+		eo.Placement = d.clu.ctl
+	}
+	eng, err := engine.New(eo)
 	if err != nil {
 		l.Close()
 		return err
+	}
+	if d.clu != nil {
+		d.clu.run(eng)
 	}
 	if err := eng.CheckStateDir(); err != nil {
 		d.log.Error("state directory not writable", zap.Error(err))
@@ -183,9 +198,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.startSubscribers(ctx)
 	srvCtx, srvStop := context.WithCancel(context.Background())
 	srvDone := make(chan error, 1)
+	so := api.ServerOptions{Backend: statsBackend{eng, d.book}, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid(),
+		IMF: d.imfStatus}
+	if d.clu != nil {
+		so.Cluster = clusterAPI{cr: d.clu, cfg: d.cfg}
+	}
 	go func() {
-		srvDone <- api.NewServer(api.ServerOptions{Backend: statsBackend{eng, d.book}, Bus: d.bus, Logger: d.log, AllowUID: os.Getuid(),
-			IMF: d.imfStatus}).Serve(srvCtx, l)
+		srvDone <- api.NewServer(so).Serve(srvCtx, l)
 	}()
 	d.log.Info("vigil agent starting", zap.String("system", d.system), zap.String("config", d.cfg.Dir),
 		zap.String("socket", d.s.Socket), zap.Int("pid", os.Getpid()))
@@ -211,6 +230,9 @@ func (d *Daemon) shutdown(eng *engine.Engine, stopServer func()) error {
 	d.log.Info("vigil agent stopping: stopping agents")
 	sctx, cancel := context.WithTimeout(context.Background(), d.s.StopTimeout)
 	defer cancel()
+	if d.clu != nil {
+		d.clu.stop(sctx) // failover groups go to the other systems first
+	}
 	stopErr := eng.Stop(sctx)
 	d.imf.Close() // the agents no longer register or unregister
 	if err := d.run.Drain(sctx); err != nil {
@@ -258,6 +280,9 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 		Debug: d.s.Debug}
 	if d.met != nil {
 		o.Observe = d.met.ObserveRun
+	}
+	if d.clu != nil {
+		o.Env = d.clu.fencingEnv
 	}
 	o.MonitorDone = d.monitorDone(t.Name, h.Notify)
 	timf, err := d.typeIMF(t, kind)

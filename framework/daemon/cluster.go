@@ -1,0 +1,287 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
+
+	"github.com/vigil-ha/vigil/framework/api"
+	"github.com/vigil-ha/vigil/framework/api/wire"
+	"github.com/vigil-ha/vigil/framework/cluster"
+	"github.com/vigil-ha/vigil/framework/engine"
+	"github.com/vigil-ha/vigil/framework/model"
+)
+
+// ClusterSettings configure multi-node operation over etcd. The zero value
+// is the single-node daemon, exactly as without clusters.
+type ClusterSettings struct {
+	// Embedded runs an etcd member inside the daemon (`--cluster`).
+	Embedded bool
+	// Endpoints are the client URLs of an existing etcd cluster
+	// (`--etcd-endpoints`); with Embedded, the endpoints the client uses
+	// (default: this member and the others of InitialCluster).
+	Endpoints []string
+	// PeerURL and ClientURL are the embedded member's URLs.
+	PeerURL, ClientURL string
+	// InitialCluster lists the embedded members (name=peerURL,...), the
+	// names being system names; "" = this system alone.
+	InitialCluster string
+	// DataDir is the embedded member's data; "" = <state-dir>/etcd.
+	DataDir string
+	// TTL is the lease TTL; 0 = cluster.DefaultTTL.
+	TTL time.Duration
+	// Watchdog is a watchdog device (/dev/watchdog); "" = none.
+	Watchdog string
+	// Prefix is the etcd key prefix; "" = cluster.DefaultPrefix.
+	Prefix string
+}
+
+// Enabled reports whether the daemon runs in a cluster.
+func (c ClusterSettings) Enabled() bool { return c.Embedded || len(c.Endpoints) > 0 }
+
+// clusterRun is the daemon's part of a cluster while it runs.
+type clusterRun struct {
+	emb     *cluster.Embedded
+	cli     *clientv3.Client
+	wd      *cluster.Watchdog
+	m       *cluster.Member
+	ctl     *cluster.Controller
+	stopRun context.CancelFunc
+	runs    chan struct{}
+	stopCtl context.CancelFunc
+	ctlDone chan struct{}
+	closed  sync.Once
+}
+
+// startCluster starts the embedded member if asked, connects, and joins
+// the cluster under this system's name, waiting while a previous
+// incarnation's registration is still alive.
+func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
+	cs := d.s.Cluster
+	cr := &clusterRun{}
+	fail := func(err error) (*clusterRun, error) { cr.close(); return nil, err }
+	eps := cs.Endpoints
+	if cs.Embedded {
+		if cs.DataDir == "" {
+			cs.DataDir = filepath.Join(d.s.StateDir, "etcd")
+		}
+		if cs.PeerURL == "" {
+			cs.PeerURL = "http://127.0.0.1:2380"
+		}
+		if cs.ClientURL == "" {
+			cs.ClientURL = "http://127.0.0.1:2379"
+		}
+		emb, err := cluster.StartEmbedded(ctx, cluster.EmbedOptions{Name: d.system, DataDir: cs.DataDir,
+			PeerURL: cs.PeerURL, ClientURL: cs.ClientURL, InitialCluster: cs.InitialCluster, Logger: d.log})
+		if err != nil {
+			return fail(err)
+		}
+		cr.emb = emb
+		if len(eps) == 0 {
+			eps = emb.ClientURLs()
+			if cs.InitialCluster != "" {
+				_, port, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(cs.ClientURL, "http://"), "https://"), ":")
+				others, err := cluster.PeerClientURLs(cs.InitialCluster, port)
+				if err != nil {
+					return fail(err)
+				}
+				eps = append(eps, others...)
+			}
+		}
+	}
+	cli, err := clientv3.New(clientv3.Config{Endpoints: eps, DialTimeout: 5 * time.Second, Logger: d.log.Named("etcd-client").WithOptions(zap.IncreaseLevel(zap.ErrorLevel))})
+	if err != nil {
+		return fail(fmt.Errorf("etcd client %v: %w", eps, err))
+	}
+	cr.cli = cli
+	if cs.Watchdog != "" {
+		ttl := cs.TTL
+		if ttl == 0 {
+			ttl = cluster.DefaultTTL
+		}
+		if cr.wd, err = cluster.OpenWatchdog(cs.Watchdog, ttl); err != nil {
+			return fail(err)
+		}
+	}
+	m, err := cluster.New(cluster.Options{Client: cli, Prefix: cs.Prefix, System: d.system, TTL: cs.TTL,
+		Logger: d.log.Named("cluster"), Watchdog: cr.wd, OnFence: func(deadline time.Time) { cr.ctl.Fence(deadline) }})
+	if err != nil {
+		return fail(err)
+	}
+	cr.m = m
+	cr.ctl = cluster.NewController(m, nil, d.log.Named("cluster"))
+	for {
+		jctx, cancel := context.WithTimeout(ctx, m.TTL())
+		err := m.Join(jctx)
+		cancel()
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return fail(fmt.Errorf("join cluster: %w", errors.Join(err, ctx.Err())))
+		}
+		d.log.Warn("cannot join the cluster yet; retrying", zap.Error(err))
+		select {
+		case <-ctx.Done():
+		case <-time.After(m.TTL() / 5):
+		}
+	}
+	return cr, nil
+}
+
+// run keeps the lease and, once the engine has probed, applies the policy.
+func (cr *clusterRun) run(eng *engine.Engine) {
+	cr.ctl.Attach(eng)
+	rctx, stop := context.WithCancel(context.Background())
+	cr.stopRun, cr.runs = stop, make(chan struct{})
+	go func() { defer close(cr.runs); cr.m.Run(rctx) }()
+	cctx, stopCtl := context.WithCancel(context.Background())
+	cr.stopCtl, cr.ctlDone = stopCtl, make(chan struct{})
+	go func() {
+		defer close(cr.ctlDone)
+		select {
+		case <-eng.Probed():
+			cr.ctl.Run(cctx)
+		case <-cctx.Done():
+		}
+	}()
+}
+
+// stop stops the policy, takes this system's failover groups offline so
+// that the others take them over (like hastop -local -evacuate) while the
+// lease is still renewed, then leaves the cluster and stops the member.
+func (cr *clusterRun) stop(ctx context.Context) {
+	if cr.stopCtl != nil {
+		cr.stopCtl()
+		<-cr.ctlDone
+		cr.ctl.Evacuate(ctx)
+	}
+	cr.close()
+}
+
+// close stops the lease keeper, revokes the lease and closes the client
+// and the embedded member; it is idempotent.
+func (cr *clusterRun) close() {
+	cr.closed.Do(func() {
+		if cr.stopCtl != nil {
+			cr.stopCtl()
+			<-cr.ctlDone
+			cr.stopRun()
+			<-cr.runs
+		}
+		if cr.m != nil {
+			cr.m.Leave()
+		}
+		if cr.wd != nil {
+			cr.wd.Close()
+		}
+		if cr.cli != nil {
+			cr.cli.Close()
+		}
+		if cr.emb != nil {
+			cr.emb.Close()
+		}
+	})
+}
+
+// fencingEnv returns the entry points' fencing environment of a resource.
+func (cr *clusterRun) fencingEnv(r *model.Resource) []string {
+	if cr == nil || r.Group == nil {
+		return nil
+	}
+	return cr.ctl.FencingEnv(r.Group.Name)
+}
+
+// clusterAPI serves /v1/cluster for a daemon in a cluster.
+type clusterAPI struct {
+	cr  *clusterRun
+	cfg *model.Config
+}
+
+var _ api.ClusterBackend = clusterAPI{}
+
+// Cluster reads the cluster from etcd (a quorum read) and joins it with
+// the configuration's systems and groups.
+func (c clusterAPI) Cluster(ctx context.Context) (wire.ClusterView, error) {
+	m := c.cr.m
+	v, err := m.Read(ctx)
+	if err != nil {
+		return wire.ClusterView{}, err
+	}
+	out := wire.ClusterView{System: m.System(), Live: m.Live(), LeaseTTL: m.TTL().String()}
+	owned := map[string][]string{}
+	for _, name := range c.cfg.GroupNames() {
+		g := c.cfg.Groups[name]
+		gv := wire.ClusterGroupView{Name: name, Parallel: g.Parallel(), Intent: v.Intent[name], Target: v.Targets[name],
+			SystemList: cluster.ByPriority(g)}
+		if o, ok := v.Owners[name]; ok && !g.Parallel() {
+			gv.Owner, gv.Token = o.System, o.Token
+			owned[o.System] = append(owned[o.System], name)
+		}
+		for s := range v.Faults[name] {
+			gv.Faulted = append(gv.Faulted, s)
+		}
+		sort.Strings(gv.Faulted)
+		out.Groups = append(out.Groups, gv)
+	}
+	systems := append([]string(nil), c.cfg.Systems...)
+	for _, s := range v.SystemNames() {
+		if !slices.Contains(systems, s) {
+			systems = append(systems, s)
+		}
+	}
+	sort.Strings(systems)
+	for _, s := range systems {
+		st := "EXITED"
+		if v.Systems[s] {
+			st = "RUNNING"
+		}
+		out.Systems = append(out.Systems, wire.SystemView{Name: s, State: st, Frozen: v.Frozen[s], Groups: owned[s]})
+	}
+	return out, nil
+}
+
+// PlaceGroup asks for a failover group online on one system and, with
+// Wait, waits until that system owns it (it owns it once its online
+// started; `vigil grp state` there shows when it is ONLINE).
+func (c clusterAPI) PlaceGroup(ctx context.Context, group string, req wire.PlaceRequest) error {
+	g := c.cfg.Groups[group]
+	if g == nil {
+		return fmt.Errorf("group %q: %w", group, engine.ErrNotFound)
+	}
+	if g.Parallel() {
+		return fmt.Errorf("group %q is Parallel: it is online on every system of its SystemList: %w", group, engine.ErrConflict)
+	}
+	if !slices.Contains(cluster.ByPriority(g), req.System) {
+		return fmt.Errorf("system %q is not in the SystemList of group %q: %w", req.System, group, engine.ErrConflict)
+	}
+	if err := c.cr.m.Place(ctx, group, req.System, req.Switch); err != nil {
+		return fmt.Errorf("%w: %w", engine.ErrConflict, err)
+	}
+	if !req.Wait {
+		return nil
+	}
+	for {
+		v, err := c.cr.m.Read(ctx)
+		if err == nil && v.Owners[group].System == req.System && v.Targets[group] == "" {
+			return nil
+		}
+		if err == nil && v.Faults[group][req.System] {
+			return fmt.Errorf("group %q faulted on system %q: %w", group, req.System, engine.ErrFailed)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
