@@ -8,6 +8,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/config"
 	"github.com/vigil-ha/vigil/framework/config/syntax"
+	"github.com/vigil-ha/vigil/framework/daemon"
 )
 
 func init() { subcommands = append(subcommands, newCheckCmd) }
@@ -26,6 +27,9 @@ func newCheckCmd() *cobra.Command {
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := config.Load(args[0])
+			if err == nil {
+				err = daemon.CheckDescriptors(cfg) // amfregister.xml of the agent directories
+			}
 			if err != nil {
 				var list syntax.ErrorList
 				if !errors.As(err, &list) {

@@ -29,9 +29,10 @@ func newIMFCmd() *cobra.Command {
 				return nil
 			}
 			tw := table(cmd.OutOrStdout())
-			fmt.Fprintln(tw, "PLUGIN\tTYPE\tRESOURCE\tWATCH\tSTATE")
+			fmt.Fprintln(tw, "PLUGIN\tTYPE\tRESOURCE\tSTATE\tEVENTS\tRESCANS\tFAILURES\tWATCH")
 			for _, w := range ws {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", w.Plugin, w.Type, w.Resource, w.Watch, w.State)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", w.Plugin, dash(w.Type), dash(w.Resource), w.State,
+					w.Events, w.Rescans, w.Failures, w.Watch)
 			}
 			return tw.Flush()
 		},
@@ -39,4 +40,12 @@ func newIMFCmd() *cobra.Command {
 	f.addJSONFlag(status)
 	cmd.AddCommand(status)
 	return cmd
+}
+
+// dash shows an empty cell as "-".
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
