@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -131,5 +132,35 @@ func TestIMFKillRestart(t *testing.T) {
 	}
 	n.must("grp", "offline", "gp", "--wait")
 	n.must("grp", "offline", "gs", "--wait")
+	n.stop()
+}
+
+// TestIMFStartedByHand: an OFFLINE Process resource registered for offline
+// monitoring (PROFF) is seen ONLINE, with cause imf, as soon as its
+// process is started by hand (OfflineMonitorInterval 300 cannot explain it).
+func TestIMFStartedByHand(t *testing.T) {
+	n := newNode(t, "imf")
+	n.start()
+	n.eventually("proc2 registered for offline monitoring", 30*time.Second, func() bool {
+		for _, r := range n.imfRows() {
+			if r.Resource == "proc2" && r.State == "registered offline" {
+				return true
+			}
+		}
+		return false
+	})
+	c := exec.Command("/usr/bin/sleep", "97532")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+	n.eventually("proc2 ONLINE through an imf monitor", 30*time.Second, func() bool {
+		for _, e := range n.events() {
+			if e.Resource == "proc2" && e.Kind == events.KindState && e.Cause == "imf" && e.To == "ONLINE" {
+				return true
+			}
+		}
+		return false
+	})
 	n.stop()
 }
