@@ -160,8 +160,6 @@ var rules = []rule{
 		except: []exception{
 			{at: "framework/daemon/", what: "os.Stderr as a default value",
 				why: "Settings.Stderr defaults to the console when the command passes no writer"},
-			{at: "plugins/sdk/serve.go", what: "os.Stderr",
-				why: "a plugin process logs hclog JSON lines on stderr, which the host forwards into the agent log (style rule 4)"},
 		},
 	},
 	{

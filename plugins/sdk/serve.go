@@ -9,12 +9,18 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"golang.org/x/sys/unix"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/plugins/proto"
 )
+
+// stderr is the process's real standard error, file descriptor 2, which
+// the host reads: go-plugin points the os.Stderr variable at its own stdio
+// stream once it serves, so the plugin's log must not follow that variable.
+var stderr = os.NewFile(uintptr(unix.Stderr), "/dev/stderr")
 
 // Serve runs a as a plugin agent: the main of a plugin binary calls it and
 // nothing else. It serves the host over go-plugin gRPC with AutoMTLS until
@@ -27,7 +33,7 @@ func Serve(a Agent) {
 		HandshakeConfig: Handshake,
 		Plugins:         plugin.PluginSet{PluginName: &GRPCPlugin{Agent: a}},
 		GRPCServer:      plugin.DefaultGRPCServer,
-		Logger:          hclog.New(&hclog.LoggerOptions{Output: os.Stderr, JSONFormat: true, Level: hclog.Info}),
+		Logger:          hclog.New(&hclog.LoggerOptions{Output: stderr, JSONFormat: true, Level: hclog.Info}),
 	})
 }
 
@@ -49,7 +55,7 @@ func pluginLogger() *zap.Logger {
 	enc := zapcore.EncoderConfig{MessageKey: "@message", LevelKey: "@level", TimeKey: "@timestamp",
 		EncodeLevel: zapcore.LowercaseLevelEncoder, EncodeDuration: zapcore.StringDurationEncoder,
 		EncodeTime: zapcore.TimeEncoderOfLayout("2006-01-02T15:04:05.000000Z07:00")}
-	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(enc), zapcore.Lock(os.Stderr), zapcore.DebugLevel))
+	return zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(enc), zapcore.Lock(stderr), zapcore.DebugLevel))
 }
 
 // server is the plugin side of the protocol.
