@@ -108,7 +108,7 @@ type Agent struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	res      map[string]*resource
-	ready    []*resource
+	ready    readyQueues // resources with a job to run (ready.go)
 	started  bool
 	stopping bool
 	active   int // jobs queued or running, for tests

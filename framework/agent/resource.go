@@ -145,7 +145,7 @@ func (a *Agent) enqueue(res *resource, j *job, front bool) {
 	a.active++
 	if !res.inReady {
 		res.inReady = true
-		a.ready = append(a.ready, res)
+		a.ready.push(res)
 		a.cond.Broadcast()
 	}
 }

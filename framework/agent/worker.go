@@ -18,15 +18,14 @@ func (a *Agent) worker() {
 	defer a.wg.Done()
 	for {
 		a.mu.Lock()
-		for len(a.ready) == 0 && !a.stopping {
+		for a.ready.len() == 0 && !a.stopping {
 			a.cond.Wait()
 		}
 		if a.stopping {
 			a.mu.Unlock()
 			return
 		}
-		res := a.ready[0]
-		a.ready = a.ready[1:]
+		res := a.ready.pop()
 		j := res.queue[0]
 		res.queue = res.queue[1:]
 		res.running = j
@@ -39,7 +38,7 @@ func (a *Agent) worker() {
 		a.active--
 		switch {
 		case len(res.queue) > 0 && !a.stopping:
-			a.ready = append(a.ready, res)
+			a.ready.push(res)
 		default:
 			res.inReady = false
 		}
