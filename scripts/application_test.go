@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vigil-ha/vigil/framework/ep"
 )
@@ -89,16 +90,22 @@ func TestApplicationAgent(t *testing.T) {
 				if !strings.Contains(string(res.Output), "starting go") {
 					t.Errorf("online output %q, want StartProgram's output", res.Output)
 				}
-				r.want(ep.Monitor, 110)
+				r.settles(110)
 				killAndWait(t, f.daemonPid(t))
 				r.want(ep.Monitor, 100)
 				r.want(ep.Online, 0)
-				r.want(ep.Monitor, 110)
+				r.settles(110)
 				r.want(ep.Offline, 0)
 				r.want(ep.Monitor, 100)
 				r.want(ep.Online, 0)
 				pid := f.daemonPid(t)
 				r.want(ep.Clean, 0, "3")
+				// Without CleanProgram, clean returns once the processes are
+				// gone; with it, clean trusts its exit code, and the SIGKILL
+				// that CleanProgram sent may still be on its way.
+				for end := time.Now().Add(10 * time.Second); alive(pid) && c.clean && time.Now().Before(end); {
+					time.Sleep(5 * time.Millisecond)
+				}
 				if alive(pid) {
 					t.Fatalf("daemon %d alive after clean", pid)
 				}

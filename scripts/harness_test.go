@@ -80,6 +80,26 @@ func (r *resource) want(name ep.Name, code int, pre ...string) ep.Result {
 	return res
 }
 
+// settles runs monitor until it exits with code, as the agent's monitors
+// after an online do (OnlineWaitLimit): what online started in the
+// background may not have exec'd yet when online returns. It gives up
+// after a generous bound.
+func (r *resource) settles(code int) ep.Result {
+	r.t.Helper()
+	var res ep.Result
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		res = r.run(ep.Monitor, "", nil, nil)
+		if res.Outcome == ep.Exited && res.ExitCode == code || time.Now().After(end) {
+			break
+		}
+	}
+	if res.Outcome != ep.Exited || res.ExitCode != code {
+		r.t.Fatalf("%s monitor: %v exit %d (%v), want exit %d; output:\n%s",
+			r.name, res.Outcome, res.ExitCode, res.Err, code, res.Output)
+	}
+	return res
+}
+
 // action runs an action and fails the test unless it exited with code and
 // its output contains out.
 func (r *resource) action(token string, code int, out string, args ...string) {
@@ -169,9 +189,18 @@ func killAndWait(t *testing.T, pid int) {
 }
 
 // onePid fails the test unless exactly one live process has argv.
+//
+// A process that a script started in the background may still be between
+// its fork and its exec (its argv still the script's) when the script has
+// returned, so onePid waits, with a generous bound, for exactly one match.
 func onePid(t *testing.T, argv []string) int {
 	t.Helper()
-	pids := procsWithArgv(argv)
+	var pids []int
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if pids = procsWithArgv(argv); len(pids) == 1 || time.Now().After(end) {
+			break
+		}
+	}
 	if len(pids) != 1 {
 		t.Fatalf("processes with argv %q: %v, want exactly one", argv, pids)
 	}
