@@ -185,11 +185,19 @@ func (p *Plugin) exited(e Exit) {
 	delete(w.ids, e.ID)
 	w.events++
 	p.events++
-	if len(w.ids) == 0 {
-		if err := p.arm(w); err != nil && !errors.Is(err, imf.ErrNothingToWatch) {
-			p.log.Debug("re-arm after exit failed")
-		}
-	}
+	empty := len(w.ids) == 0
 	p.mu.Unlock()
+	// Notice first: the look-up below reads /proc and must not delay it.
 	p.notify(imf.Notice{Resource: w.spec.Resource, Detail: fmt.Sprintf("process %d exited", e.PID)})
+	if !empty {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pron[w.spec.Resource] != w || len(w.ids) > 0 {
+		return // unwatched or re-armed meanwhile
+	}
+	if err := p.arm(w); err != nil && !errors.Is(err, imf.ErrNothingToWatch) {
+		p.log.Debug("re-arm after exit failed")
+	}
 }

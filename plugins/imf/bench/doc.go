@@ -1,0 +1,6 @@
+// Package bench holds the IMF benchmarks behind docs/performance.md
+// (make bench): kill to state change and to ONLINE again through a real
+// agent with IMF against the same agent polling, mount change to event,
+// and the CPU and memory of the process plugin with many registered
+// resources. It has no library code.
+package bench
