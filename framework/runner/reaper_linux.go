@@ -7,6 +7,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
@@ -83,23 +84,52 @@ func (rp *Reaper) StartOwned(start func() (pid int, err error)) (release func(),
 // and returns how many it reaped; each is logged to log at debug level (nil
 // = not logged).
 func (rp *Reaper) ReapOrphans(log *zap.Logger) int {
-	self := os.Getpid()
+	n, _ := rp.reapOrphans(log)
+	return n
+}
+
+// reapOrphans reaps the zombie children that are not owned, at a cost
+// proportional to what exited, not to the size of the process table: it
+// asks the kernel for the next zombie child without reaping it (waitid
+// P_ALL, WNOWAIT) and reaps it unless it is owned. An owned zombie is
+// collected at once by its own Wait, but while it is first in line the
+// kernel shows it again: reapOrphans then stops and reports blocked, and
+// the caller tries again shortly.
+func (rp *Reaper) reapOrphans(log *zap.Logger) (n int, blocked bool) {
 	rp.mu.Lock()
 	defer rp.mu.Unlock()
-	n := 0
-	for _, p := range listProcs() {
-		if p.ppid != self || !p.dead() || rp.pids[p.pid] {
-			continue
+	for {
+		var info unix.Siginfo
+		if err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil); err != nil {
+			return n, false // ECHILD: no child at all
+		}
+		pid := siginfoPid(&info)
+		switch {
+		case pid == 0:
+			return n, false // children, none exited
+		case rp.pids[pid]:
+			return n, true
 		}
 		var ws unix.WaitStatus
-		if pid, err := unix.Wait4(p.pid, &ws, unix.WNOHANG, nil); err == nil && pid == p.pid {
-			n++
-			if log != nil {
-				log.Debug("reaped orphan", zap.Int("pid", pid))
-			}
+		if got, err := unix.Wait4(pid, &ws, unix.WNOHANG, nil); err != nil || got != pid {
+			return n, false
+		}
+		n++
+		if log != nil {
+			log.Debug("reaped orphan", zap.Int("pid", pid))
 		}
 	}
-	return n
+}
+
+// siginfoPid returns si_pid of a siginfo filled by waitid: the first field
+// of the union that follows si_signo, si_errno and si_code (aligned to 8
+// bytes on 64-bit systems).
+func siginfoPid(info *unix.Siginfo) int {
+	off := uintptr(12)
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		off = 16
+	}
+	return int(*(*int32)(unsafe.Add(unsafe.Pointer(info), off)))
 }
 
 // BecomeSubreaper makes this process a child subreaper
@@ -129,7 +159,8 @@ func (r *Runner) BecomeSubreaper() error {
 	return nil
 }
 
-// reapLoop reaps orphans on every SIGCHLD and every second until stop.
+// reapLoop reaps orphans on every SIGCHLD and every second until stop, and
+// 2 ms after a pass that an owned zombie held up.
 func (rp *Reaper) reapLoop(log *zap.Logger, stop, done chan struct{}) {
 	defer close(done)
 	sig := make(chan os.Signal, 1)
@@ -137,14 +168,19 @@ func (rp *Reaper) reapLoop(log *zap.Logger, stop, done chan struct{}) {
 	defer signal.Stop(sig)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	var retry <-chan time.Time // set while an owned zombie stood in line
 	for {
 		select {
 		case <-sig:
 		case <-tick.C:
+		case <-retry:
 		case <-stop:
 			return
 		}
-		rp.ReapOrphans(log)
+		retry = nil
+		if _, blocked := rp.reapOrphans(log); blocked {
+			retry = time.After(2 * time.Millisecond)
+		}
 	}
 }
 
