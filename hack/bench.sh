@@ -13,3 +13,6 @@ run ./framework/engine -bench ResourceEvent -benchtime 20000x
 run ./framework/api -bench StateRoundTrip -benchtime 2000x
 run ./scripts -bench BundledMonitor -benchtime 300x
 run ./framework/daemon -bench MonitorStats -benchtime 200x
+run ./plugins/examples -bench MonitorKinds -benchtime 1000x
+run ./plugins/examples -bench PluginStartup -benchtime 50x
+run ./plugins/examples -bench ProcessCPU -benchtime 1x -timeout 20m

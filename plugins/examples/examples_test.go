@@ -240,3 +240,5 @@ func TestMixedThroughDaemon(t *testing.T) {
 		t.Fatalf("plugin %d still alive after kill -9 of the daemon", pid)
 	}
 }
+
+func wireWait() wire.OpRequest { return wire.OpRequest{Wait: true, Timeout: "60s"} }
