@@ -89,6 +89,7 @@ func RunEP(ctx context.Context, o EPOptions, typeName string, name ep.Name, resN
 	if err != nil {
 		return rep, err
 	}
+	defer closeImpl(impl) // a plugin process ends with the run
 	rep.Kind = kind
 	version := arglist.V50
 	if v, ok := impl.(arglist.Versioned); ok && v.Version() != 0 {
