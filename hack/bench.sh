@@ -16,3 +16,5 @@ run ./framework/daemon -bench MonitorStats -benchtime 200x
 run ./plugins/examples -bench MonitorKinds -benchtime 1000x
 run ./plugins/examples -bench PluginStartup -benchtime 50x
 run ./plugins/examples -bench ProcessCPU -benchtime 1x -timeout 20m
+run ./framework/runner -bench ReapPass -benchtime 3x
+run ./framework/daemon -bench Load -benchtime 1x
