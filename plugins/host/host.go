@@ -168,7 +168,7 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 			AutoMTLS:         true,
 			SkipHostEnv:      true,
 			StartTimeout:     h.o.StartTimeout,
-			Logger:           newHCLog(log, "plugin"),
+			Logger:           newHCLog(log),
 		})
 		rpc, err = cl.Client()
 	})

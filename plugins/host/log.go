@@ -11,10 +11,14 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
+// hostModule names go-plugin's own logger; it logs the plugin's stderr
+// under hostModule.<binary>.
+const hostModule = "plugin"
+
 // newHCLog returns the hclog logger go-plugin writes the plugin's stderr
 // (and its own messages) to: JSON lines turned into entries of log.
-func newHCLog(log *zap.Logger, name string) hclog.Logger {
-	return hclog.New(&hclog.LoggerOptions{Name: name, Output: &zapWriter{log: log}, JSONFormat: true,
+func newHCLog(log *zap.Logger) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{Name: hostModule, Output: &zapWriter{log: log}, JSONFormat: true,
 		Level: hclog.Debug})
 }
 
@@ -52,6 +56,9 @@ func (w *zapWriter) line(b []byte) {
 	}
 	msg, _ := m["@message"].(string)
 	lvl, _ := m["@level"].(string)
+	if mod, _ := m["@module"].(string); mod == hostModule && (lvl == "debug" || lvl == "trace") {
+		return // go-plugin's own start-up chatter; the plugin's lines come as hostModule.<binary>
+	}
 	var fields []zap.Field
 	for k, v := range m {
 		if dropped[k] {
