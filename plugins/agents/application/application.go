@@ -7,8 +7,8 @@
 // line must be alive, then MonitorProgram decides (0 or 110 online,
 // 101..109 online with that confidence, 1 or 100 offline, else unknown).
 // Offline runs StopProgram, or without one sends SIGTERM to the monitored
-// processes; clean runs CleanProgram, or sends SIGKILL. Actions: program.vfd
-// and user.vfd.
+// processes; clean runs CleanProgram, or sends SIGKILL. Actions: program.vfd,
+// user.vfd, getcksum and cksum.vfd (POSIX cksum lines of the programs).
 package application
 
 import (
@@ -232,9 +232,14 @@ func (g *Agent) allPids(r *sdk.Resource) []int {
 }
 
 // Action runs program.vfd (are the programs executables given by absolute
-// paths) and user.vfd (does User exist).
-func (g *Agent) Action(_ context.Context, r *sdk.Resource, token string, _ []string) (string, error) {
+// paths), user.vfd (does User exist), getcksum (the cksum line of each
+// program) and cksum.vfd (do they match the lines given as arguments).
+func (g *Agent) Action(_ context.Context, r *sdk.Resource, token string, args []string) (string, error) {
 	switch token {
+	case "getcksum":
+		return getcksum(programs(r.Attrs))
+	case "cksum.vfd":
+		return cksumVfd(programs(r.Attrs), args)
 	case "program.vfd":
 		var b strings.Builder
 		var bad error
