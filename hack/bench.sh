@@ -18,3 +18,7 @@ run ./plugins/examples -bench PluginStartup -benchtime 50x
 run ./plugins/examples -bench ProcessCPU -benchtime 1x -timeout 20m
 run ./framework/runner -bench ReapPass -benchtime 3x
 run ./framework/daemon -bench Load -benchtime 1x
+run ./plugins/imf/bench -bench 'KillIMF' -benchtime 200x
+run ./plugins/imf/bench -bench 'KillPolling' -benchtime 30x
+run ./plugins/imf/bench -bench 'MountEvent' -benchtime 200x
+run ./plugins/imf/bench -bench 'PRONScale' -benchtime 1x

@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/plugins/imf"
 )
 
@@ -22,6 +23,9 @@ type Options struct {
 	Logger *zap.Logger
 	// Conn configures the proc connector of PROFF watches.
 	Conn ConnOptions
+	// Clock paces the proc connector reader under an exec storm; nil is
+	// the real clock.
+	Clock clock.Clock
 }
 
 // Plugin is the process plugin (PRON, PROFF).
@@ -54,6 +58,9 @@ func New(o Options) *Plugin {
 	}
 	if o.Notify == nil {
 		o.Notify = func(imf.Notice) {}
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
 	}
 	p := &Plugin{o: o, log: o.Logger.With(zap.String("imf_plugin", Name)), pron: map[string]*pronWatch{},
 		byID: map[uint32]*pronWatch{}, proff: map[string]*proffWatch{}, unresolved: map[int]bool{}}

@@ -3,15 +3,26 @@ package process
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
+	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-ha/vigil/plugins/imf"
+)
+
+// Coalescing of the proc connector reader under an exec storm: after a
+// batch of at least coalesceBatch events it waits coalesceWait before
+// reading again (the kernel queues meanwhile; the buffer holds ~10,000).
+const (
+	coalesceBatch = 4
+	coalesceWait  = 10 * time.Millisecond
 )
 
 // maxUnresolved bounds the PIDs remembered because they exec'd and were
@@ -128,6 +139,11 @@ func (p *Plugin) connLoop(c *Conn) {
 			p.procEvent(c, e)
 		}
 		if err == nil {
+			if len(evs) >= coalesceBatch {
+				// An exec storm: let events gather for a while and read
+				// them in one batch. An isolated event is read at once.
+				<-p.o.Clock.After(coalesceWait)
+			}
 			continue
 		}
 		p.mu.Lock()
@@ -194,6 +210,13 @@ func (p *Plugin) evaluate(pid int) {
 		needUID = needUID || w.start.UID >= 0
 	}
 	p.mu.Unlock()
+	comm, err := readFile(procPath(pid, "comm"), func(f *os.File) (string, error) {
+		b, err := io.ReadAll(io.LimitReader(f, 64))
+		return strings.TrimSpace(string(b)), err
+	})
+	if err == nil && !candidate(comm, watches) {
+		return // the common case in an exec storm: one small read
+	}
 	pr, err := readVerified(pid, needUID)
 	if err != nil {
 		p.mu.Lock()
@@ -238,4 +261,32 @@ func readVerified(pid int, withUID bool) (Proc, error) {
 		return Proc{}, fmt.Errorf("pid %d: %w", pid, ErrGone)
 	}
 	return pr, nil
+}
+
+// interpreters run scripts: their comm says nothing of the script (run as
+// "sh script"), so their processes are always read.
+var interpreters = map[string]bool{"sh": true, "bash": true, "dash": true, "ksh": true, "zsh": true, "busybox": true,
+	"perl": true, "python": true, "python3": true, "ruby": true, "env": true}
+
+// candidate is the cheap pre-filter of a just-exec'd process: its comm
+// (the executable's base name, cut to 15 bytes) may belong to a watch.
+// Only candidates have their command line read, which is the costly part
+// under an exec storm.
+func candidate(comm string, watches []*proffWatch) bool {
+	if interpreters[comm] || strings.HasPrefix(comm, "python") {
+		return true
+	}
+	cut := func(s string) string {
+		s = path.Base(s)
+		if len(s) > 15 {
+			s = s[:15]
+		}
+		return s
+	}
+	for _, w := range watches {
+		if w.start.Path == "" || cut(w.start.Path) == comm || (w.start.Arg0 != "" && cut(w.start.Arg0) == comm) {
+			return true
+		}
+	}
+	return false
 }
