@@ -162,6 +162,16 @@ type Group struct {
 // Parallel reports whether the group is a parallel group.
 func (g *Group) Parallel() bool { return g.Attrs["Parallel"].Scalar == "1" }
 
+// Frozen reports whether the group is frozen, persistently (Frozen = 1, in
+// main.cf) or temporarily (TFrozen = 1, never dumped): its resources are
+// monitored and their states reported, but nothing is done to them.
+func (g *Group) Frozen() bool {
+	return g.Attrs["Frozen"].Scalar == "1" || g.Attrs["TFrozen"].Scalar == "1"
+}
+
+// Enabled reports whether the group may be brought online (Enabled is not 0).
+func (g *Group) Enabled() bool { return g.Attrs["Enabled"].Scalar != "0" }
+
 // SystemList returns the group's systems with their priorities, in order.
 func (g *Group) SystemList() []KV { return g.Attrs["SystemList"].Assoc }
 

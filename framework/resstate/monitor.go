@@ -53,10 +53,17 @@ func (m *Machine) monitorResult(e Event) {
 		}
 		m.offlineNotYet()
 	case CleanFailed:
-		m.startClean(m.reason)
+		m.retryClean()
 	case Faulted:
-		if res == ep.StateOnline && m.p.Operations == OpsNone {
+		switch {
+		case res != ep.StateOnline:
+		case m.p.Operations == OpsNone:
 			m.notify(events.KindInfo, "persistent resource online again; fault cleared")
+			m.resetCounters()
+			m.enterOnline(e)
+		case m.p.Frozen:
+			// Nothing was cleaned: whoever fixed it by hand brought it back.
+			m.notify(events.KindInfo, "online again in a frozen group; fault cleared")
 			m.resetCounters()
 			m.enterOnline(e)
 		}
@@ -114,7 +121,7 @@ func (m *Machine) onlineMonitor(e Event, res ep.MonitorState, intentional bool) 
 // online returned (OnlineWaitLimit; no effect without clean).
 func (m *Machine) onlineNotYet() {
 	m.waitCycles++
-	if m.p.Has(ep.Clean) && m.waitCycles > m.p.OnlineWaitLimit {
+	if m.p.Has(ep.Clean) && !m.p.Frozen && m.waitCycles > m.p.OnlineWaitLimit {
 		m.transitionFailed(OnlineIneffective)
 	}
 }
@@ -123,7 +130,7 @@ func (m *Machine) onlineNotYet() {
 // after offline returned (OfflineWaitLimit).
 func (m *Machine) offlineNotYet() {
 	m.waitCycles++
-	if m.p.Has(ep.Clean) && m.waitCycles > m.p.OfflineWaitLimit {
+	if m.p.Has(ep.Clean) && !m.p.Frozen && m.waitCycles > m.p.OfflineWaitLimit {
 		m.transitionFailed(OfflineIneffective)
 	}
 }
@@ -153,8 +160,16 @@ func (m *Machine) monitorTimedOut(e Event) {
 	case GoingOfflineWaiting:
 		m.offlineNotYet()
 	case CleanFailed:
-		m.startClean(m.reason)
+		m.retryClean()
 	case Offline:
 		m.unregister()
+	}
+}
+
+// retryClean runs clean again after a failed one, unless the group is
+// frozen (the retries resume after unfreeze, at the next monitor).
+func (m *Machine) retryClean() {
+	if !m.p.Frozen {
+		m.startClean(m.reason)
 	}
 }

@@ -37,6 +37,9 @@ type Params struct {
 	IMFMode                int    // 0 none, 1 offline, 2 online, 3 both
 	MonitorFreq            int    // polling multiplier while IMF-registered; 0 = no polling
 	RegisterRetryLimit     int
+	// Frozen: the resource's group is frozen (Frozen or TFrozen): faults
+	// are reported (FAULTED) but nothing is cleaned or restarted.
+	Frozen bool
 	// IMFSettle is how long after the first monitor result of a new steady
 	// state the second, confirming one runs when IMF covers that state
 	// (design.md §3: registration within seconds, not one interval).
@@ -81,6 +84,7 @@ func ParamsFrom(r *model.Resource, has func(ep.Name) bool, unit time.Duration) P
 		FaultOnMonitorTimeouts: r.Int("FaultOnMonitorTimeouts"),
 		IntentionalOffline:     r.Int("IntentionalOffline") != 0,
 		ManageFaultsNone:       r.Str("ManageFaults") == "NONE",
+		Frozen:                 r.Group != nil && r.Group.Frozen(),
 		Operations:             r.Str("Operations"),
 		IMFMode:                r.AssocInt("IMF", "Mode"),
 		MonitorFreq:            r.AssocInt("IMF", "MonitorFreq"),

@@ -111,6 +111,11 @@ func (m *Machine) transitionFailed(r CleanReason) {
 	m.reason = r
 	toOnline := r == OnlineHung || r == OnlineIneffective
 	switch {
+	case m.p.Frozen:
+		// A frozen group: no clean; keep monitoring, as without clean.
+		m.notify(events.KindInfo, "%s; group frozen: no clean", r)
+		m.st = map[bool]State{true: GoingOnlineWaiting, false: GoingOfflineWaiting}[toOnline]
+		m.monitorIn(0)
 	case m.p.ManageFaultsNone:
 		m.notify(map[bool]events.Kind{true: events.KindOnlineFailed, false: events.KindOfflineFailed}[toOnline], "%s", r)
 		m.adminWait(map[bool]state.Resource{true: state.Offline, false: state.Online}[toOnline], "%s; ManageFaults is NONE", r)
@@ -142,6 +147,11 @@ func (m *Machine) startClean(r CleanReason) {
 func (m *Machine) fault(r CleanReason) {
 	m.reason = r
 	switch {
+	case m.p.Frozen:
+		// A frozen group's fault is reported, and nothing is done: no
+		// clean, no restart (the engine takes no group action either).
+		m.st = Faulted
+		m.notify(events.KindFault, "%s; group frozen: no clean, no restart", r)
 	case m.p.ManageFaultsNone:
 		base := state.Offline
 		if r == MonitorHung {

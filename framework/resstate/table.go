@@ -44,7 +44,7 @@ func init() {
 		Cleaning: {
 			CleanDone: {[]State{CleanFailed, AdminWait, Offline, GoingOnline, Faulted}, (*Machine).cleanDone},
 		},
-		CleanFailed: watched(nil, off, []State{Cleaning}),
+		CleanFailed: watched(nil, off, []State{Cleaning, CleanFailed}),
 		Faulted: watched(map[Kind]transition{
 			Clear: {[]State{Probing}, (*Machine).clear},
 		}, off, []State{Faulted, Online}),

@@ -16,6 +16,7 @@
 //	tags no-e2e                 # skip the end-to-end replay
 //	has monitor online offline clean   # implemented entry points
 //	set ToleranceLimit=3 RestartLimit=2 # resource attribute values
+//	set TFrozen=1               # group attributes Frozen, TFrozen (hagrp -freeze)
 //	enable | disable | remove | probe | online | offline | clear | imf-reset
 //	monitor online [conf] | offline | unknown | intentional | timeout
 //	open-done | close-done | online-done [N] | online-timeout | offline-done [N] | offline-timeout

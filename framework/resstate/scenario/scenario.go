@@ -170,11 +170,20 @@ func (s *Script) Resource() *model.Resource {
 }
 
 // Apply sets KEY=VALUE attribute assignments on r (IMF.Mode=3 sets a key of
-// an association).
+// an association; Frozen and TFrozen are attributes of r's group).
 func Apply(r *model.Resource, kvs []string) []string {
 	var changed []string
 	for _, kv := range kvs {
 		k, v, _ := strings.Cut(kv, "=")
+		if k == "Frozen" || k == "TFrozen" {
+			// Group attributes (hagrp -freeze): the resource's group.
+			if r.Group == nil {
+				r.Group = &model.Group{Name: "g", Attrs: map[string]model.Value{}, Resources: []*model.Resource{r}}
+			}
+			r.Group.Attrs[k] = model.ScalarValue(v)
+			changed = append(changed, k)
+			continue
+		}
 		if attr, key, ok := strings.Cut(k, "."); ok {
 			cur, _ := r.Attr(attr)
 			var out []model.KV
