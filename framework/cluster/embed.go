@@ -2,10 +2,8 @@ package cluster
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"go.etcd.io/etcd/server/v3/embed"
@@ -66,6 +64,9 @@ func StartEmbedded(ctx context.Context, o EmbedOptions) (*Embedded, error) {
 		cfg.InitialClusterToken = "vigil"
 	}
 	cfg.EnableGRPCGateway = false
+	// A LAN cluster: heartbeats every 50 ms and elections after 500 ms, so
+	// a lost leader is replaced well within a lease's fencing tolerance.
+	cfg.TickMs, cfg.ElectionMs = 50, 500
 	lg := o.Logger
 	if lg == nil {
 		lg = zap.NewNop()
@@ -122,29 +123,6 @@ func parseURL(what, s string) (*url.URL, error) {
 		return nil, fmt.Errorf("etcd %s URL %q: scheme must be http or https", what, s)
 	}
 	return u, nil
-}
-
-// PeerClientURLs derives the client URLs of every member from an initial
-// cluster string (name=http://IP:2380,...), assuming each member serves
-// clients on the same host at clientPort. It lets a node's client reach
-// the other members when its own member is down.
-func PeerClientURLs(initialCluster string, clientPort string) ([]string, error) {
-	var out []string
-	for _, part := range strings.Split(initialCluster, ",") {
-		name, raw, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("initial cluster entry %q: want name=URL", part)
-		}
-		u, err := parseURL("peer", raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u.Scheme+"://"+u.Hostname()+":"+clientPort)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("initial cluster is empty")
-	}
-	return out, nil
 }
 
 // warnCore passes on entries at warn level and above only: the member's

@@ -17,7 +17,7 @@ import (
 )
 
 // DefaultTTL is the default lease TTL of a member.
-const DefaultTTL = 5 * time.Second
+const DefaultTTL = 6 * time.Second
 
 // Errors of the cluster package.
 var (
@@ -178,9 +178,10 @@ func (m *Member) Leave() {
 	}
 }
 
-// Run keeps the lease alive until ctx ends: it renews it every TTL/5,
-// fences when the lease can no longer be shown valid for TTL/2 more, and
-// rejoins with a new lease after fencing (see doc.go for the timing).
+// Run keeps the lease alive until ctx ends: it renews it every TTL/6,
+// fences when the lease can no longer be shown valid for TTL/3 + TTL/10
+// more, and rejoins with a new lease after fencing (see doc.go for the
+// timing).
 func (m *Member) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		m.hold(ctx)
@@ -193,9 +194,12 @@ func (m *Member) Run(ctx context.Context) {
 
 // timing returns the renewal period, the lead time fencing starts with
 // before the lease could expire, and the safety margin before expiry by
-// which fencing must be done.
+// which fencing must be done: TTL/6, TTL/3 + TTL/10 and TTL/10. A node
+// thus tolerates TTL − TTL/3 − TTL/10 − TTL/6 (2.4 s at 6 s) without a
+// successful renewal, more than an etcd leader election, before fencing.
 func (m *Member) timing() (renew, lead, margin time.Duration) {
-	return m.o.TTL / 5, m.o.TTL / 2, m.o.TTL / 10
+	margin = m.o.TTL / 10
+	return m.o.TTL / 6, m.o.TTL/3 + margin, margin
 }
 
 type renewal struct {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -87,15 +86,10 @@ func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 		}
 		cr.emb = emb
 		if len(eps) == 0 {
+			// Only this node's member: a node cut off from the others must
+			// fail to renew (and fence) at once, and a client holding
+			// connections to unreachable members would stall its requests.
 			eps = emb.ClientURLs()
-			if cs.InitialCluster != "" {
-				_, port, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(cs.ClientURL, "http://"), "https://"), ":")
-				others, err := cluster.PeerClientURLs(cs.InitialCluster, port)
-				if err != nil {
-					return fail(err)
-				}
-				eps = append(eps, others...)
-			}
 		}
 	}
 	cli, err := clientv3.New(clientv3.Config{Endpoints: eps, DialTimeout: 5 * time.Second, Logger: d.log.Named("etcd-client").WithOptions(zap.IncreaseLevel(zap.ErrorLevel))})

@@ -1,0 +1,196 @@
+package cluster
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// rounds is how many times the repeated scenarios run: 1 in `make test`,
+// VIGIL_CLUSTER_ROUNDS (20 in `make cluster-test`) otherwise.
+func rounds() int {
+	if n, err := strconv.Atoi(os.Getenv("VIGIL_CLUSTER_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
+
+// sysState returns system sys's state as node n's `vigil sys state` says.
+func (n *bnode) sysState(sys string) string {
+	out, err := n.vigil("sys", "state", sys)
+	if err != nil {
+		return ""
+	}
+	return out
+}
+
+// owner returns the owner and token of g as node n's cluster view says.
+func (n *bnode) owner() (string, int64) {
+	out, err := n.vigil("sys", "list", "--json")
+	if err != nil {
+		return "", 0
+	}
+	var systems []struct {
+		Name   string   `json:"name"`
+		Groups []string `json:"groups"`
+	}
+	if json.Unmarshal([]byte(out), &systems) != nil {
+		return "", 0
+	}
+	for _, s := range systems {
+		if len(s.Groups) > 0 {
+			return s.Name, 0
+		}
+	}
+	return "", 0
+}
+
+// others returns the nodes other than name.
+func (b *bed) others(name string) []*bnode {
+	var out []*bnode
+	for _, n := range b.nodes {
+		if n.name != name {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// report prints failover times with their p50 and p99 and the ratio to
+// the lease TTL (the baseline every failover waits for).
+func report(t *testing.T, what string, d []time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	pct := func(p float64) time.Duration { return s[int(p*float64(len(s)-1)+0.5)] }
+	line := fmt.Sprintf("%s: n=%d p50=%s p99=%s max=%s (lease TTL %s: p99/TTL=%.2f)", what, len(s),
+		pct(0.5).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), s[len(s)-1].Round(time.Millisecond),
+		ttl, float64(pct(0.99))/float64(ttl))
+	t.Log(line)
+	if f := os.Getenv("VIGIL_CLUSTER_REPORT"); f != "" {
+		fh, err := os.OpenFile(f, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err == nil {
+			fmt.Fprintln(fh, line)
+			fh.Close()
+		}
+	}
+}
+
+// TestKillOwner: the owning node dies (every process of it, SIGKILL) → the
+// group is ONLINE on the next system; the node comes back and does not take
+// the group back.
+func TestKillOwner(t *testing.T) {
+	b := newBed(t)
+	var times []time.Duration
+	for r := 0; r < rounds(); r++ {
+		owner := b.where()
+		victim := b.node(owner)
+		t0 := time.Now()
+		victim.crash()
+		next := ""
+		b.eventually("g ONLINE on another node after "+owner+" died", func() bool {
+			next = b.where()
+			return next != "" && next != "!" && next != owner
+		})
+		times = append(times, time.Since(t0))
+		victim.start()
+		b.eventually(owner+" RUNNING again", func() bool { return b.node(next).sysState(owner) == "RUNNING" })
+		if got := b.where(); got != next {
+			t.Fatalf("round %d: g on %q after %s came back, want %s", r, got, owner, next)
+		}
+	}
+	report(t, "kill -9 of the owner -> ONLINE elsewhere", times)
+	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+}
+
+// TestCriticalFaultAndSwitch: the managed process dies → the Critical
+// resource faults → the group goes to the next system; then `grp switch`
+// moves it, offline before online.
+func TestCriticalFaultAndSwitch(t *testing.T) {
+	b := newBed(t)
+	pidb, err := os.ReadFile(filepath.Join(b.dir, "run", "n1", "pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(pidb)))
+	syscall.Kill(pid, syscall.SIGKILL)
+	b.eventually("g ONLINE on n2 after the fault on n1", func() bool { return b.where() == "n2" })
+	if st := b.node("n1").state(); !strings.Contains(st, "FAULTED") && st != "OFFLINE" {
+		t.Errorf("n1's state of g after the fault: %q", st)
+	}
+	if out, err := b.node("n1").vigil("grp", "switch", "g", "--to", "n3", "--wait"); err != nil {
+		t.Fatalf("grp switch: %v: %s", err, out)
+	}
+	b.eventually("g ONLINE on n3 after the switch", func() bool { return b.where() == "n3" })
+	out, err := b.node("n2").vigil("status")
+	if err != nil || !strings.Contains(out, "n3") || !strings.Contains(out, "RUNNING") {
+		t.Errorf("status: %v\n%s", err, out)
+	}
+	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+}
+
+// TestPartitionOwner: the owner's link is cut → it takes its group offline
+// by itself before the lease can expire, the group is ONLINE elsewhere, and
+// after the link heals the node rejoins without taking the group back.
+func TestPartitionOwner(t *testing.T) {
+	b := newBed(t)
+	var times []time.Duration
+	for r := 0; r < rounds(); r++ {
+		owner := b.where()
+		iso := b.node(owner)
+		t0 := time.Now()
+		iso.cut()
+		next := ""
+		b.eventually("g ONLINE elsewhere after cutting "+owner, func() bool {
+			for _, n := range b.others(owner) {
+				if n.state() == "ONLINE" {
+					next = n.name
+					return true
+				}
+			}
+			return false
+		})
+		times = append(times, time.Since(t0))
+		b.eventually(owner+" took g offline by itself", func() bool { return iso.state() != "ONLINE" })
+		if _, err := os.Stat(filepath.Join(b.dir, "run", owner, "pid")); err == nil {
+			t.Errorf("round %d: %s still has its managed process while isolated", r, owner)
+		}
+		iso.heal()
+		b.eventually(owner+" RUNNING again after the heal", func() bool { return b.node(next).sysState(owner) == "RUNNING" })
+		if got := b.where(); got != next {
+			t.Fatalf("round %d: g on %q after %s rejoined, want %s", r, got, owner, next)
+		}
+	}
+	report(t, "partition of the owner -> ONLINE elsewhere", times)
+	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+}
+
+// TestMemberLossAndQuorum: losing one member of three changes nothing;
+// losing two (no quorum) makes the owner stop its group and start nothing
+// until a quorum returns.
+func TestMemberLossAndQuorum(t *testing.T) {
+	b := newBed(t)
+	owner := b.node("n1")
+	b.node("n3").crash()
+	b.eventually("n3 EXITED", func() bool { return owner.sysState("n3") == "EXITED" })
+	if got := b.where(); got != "n1" {
+		t.Fatalf("g on %q after losing n3, want n1", got)
+	}
+	b.node("n2").crash()
+	b.eventually("n1 stops g without quorum", func() bool { return owner.state() != "ONLINE" })
+	if b.where() != "" {
+		t.Fatalf("g online somewhere without quorum: %s", b.where())
+	}
+	b.node("n2").start()
+	b.eventually("g ONLINE again once quorum returned", func() bool { w := b.where(); return w == "n1" || w == "n2" })
+	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+}
