@@ -4,7 +4,7 @@ BIN     := bin/vigil
 PKGS    := ./...
 FUZZTIME ?= 60s
 
-.PHONY: all build test demo bench fuzz lint deps clean proto install
+.PHONY: all build test demo bench fuzz lint deps clean proto install cluster-test
 
 # Installation layout (make install [PREFIX=/usr/local] [DESTDIR=staging]).
 PREFIX     ?= /usr/local
@@ -40,6 +40,15 @@ test: deps build
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 	$(GO) test -race -count=1 -timeout 30m $(RACE_PKGS)
+
+# cluster-test runs the three-node test bed (test/cluster: network namespaces,
+# root) with the kill and partition scenarios repeated 20 times and prints
+# the failover times (p50/p99) that docs/performance.md records; `make test`
+# runs every scenario once (about 40 s).
+CLUSTER_ROUNDS ?= 20
+cluster-test: deps build
+	VIGIL_CLUSTER_ROUNDS=$(CLUSTER_ROUNDS) $(GO) test -count=1 -v -timeout 60m ./test/cluster 2>&1 | \
+		grep -E '^(=== RUN|--- |ok|FAIL|PASS)|scenarios_test.go|overlap'
 
 demo: deps build
 	@sh hack/demo.sh

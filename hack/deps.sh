@@ -11,6 +11,11 @@ command -v setsid >/dev/null 2>&1 || need="$need util-linux"
 command -v mount >/dev/null 2>&1 || need="$need mount"
 # systemd-analyze verifies the installed unit (test/install_test.go).
 command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
+# ip (network namespaces, veth, bridge) builds the cluster test bed (test/cluster).
+command -v ip >/dev/null 2>&1 || need="$need iproute2"
+# etcd (Debian's etcd-server) is the external cluster the cluster package's
+# tests also run against; they skip with the reason when it is missing.
+command -v etcd >/dev/null 2>&1 || need="$need etcd-server"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need"
 SUDO=""
