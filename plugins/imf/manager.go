@@ -107,6 +107,14 @@ func (t *TypeIMF) Register(r *model.Resource, online bool) error {
 	blocks := t.desc.Resolve(r, online)
 	reg := &registration{t: t, resource: r.Name, online: online, since: m.o.Clock.Now()}
 	m.Unregister(r.Name, false)
+	// The record goes in first, so that a notice arriving while the
+	// plugins arm (the process dies at once) finds the resource.
+	m.mu.Lock()
+	if prev := m.res[r.Name]; prev != nil {
+		reg.failures = prev.failures
+	}
+	m.res[r.Name] = reg
+	m.mu.Unlock()
 	plugin := t.name // what failed, for the fallback event
 	err := func() error {
 		if len(blocks) == 0 {
@@ -118,27 +126,27 @@ func (t *TypeIMF) Register(r *model.Resource, online bool) error {
 				return fmt.Errorf("imf register resource %q: RegType %s: %w: no plugin", r.Name, b.RegType, ErrUnavailable)
 			}
 			plugin = p.Name()
+			m.mu.Lock()
+			reg.plugins = append(reg.plugins, p)
+			m.mu.Unlock()
 			if err := p.Watch(Spec{Resource: r.Name, Type: t.name, RegType: b.RegType, Tags: b.Tags}); err != nil {
 				return fmt.Errorf("imf register resource %q: %w", r.Name, err)
 			}
-			reg.plugins = append(reg.plugins, p)
 		}
 		return nil
 	}()
 	m.mu.Lock()
-	prev := m.res[r.Name]
-	if prev != nil && err != nil {
-		reg.failures = prev.failures
-	}
-	m.res[r.Name] = reg
+	var undo []Plugin
 	if err != nil {
-		for _, p := range reg.plugins {
-			p.Unwatch(r.Name)
-		}
-		reg.plugins, reg.failed = nil, err.Error()
+		undo, reg.plugins, reg.failed = reg.plugins, nil, err.Error()
 		reg.failures++
+	} else {
+		reg.failures = 0
 	}
 	m.mu.Unlock()
+	for _, p := range undo {
+		p.Unwatch(r.Name)
+	}
 	switch {
 	case err == nil:
 		m.o.Publish(events.Event{Kind: events.KindIMFRegistered, Resource: r.Name, Type: t.name, Cause: "imf",

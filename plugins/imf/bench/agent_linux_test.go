@@ -96,6 +96,8 @@ type rig struct {
 	mgr     *imf.Manager
 	states  chan events.Event
 	noticed atomic.Int64 // when the last IMF notice asked for a monitor
+	obsMu   sync.Mutex
+	obs     []ep.Observation
 }
 
 // unit scales attribute seconds: MonitorInterval 60 polls every 0.6 s, the
@@ -120,7 +122,13 @@ func newRig(tb testing.TB, withIMF, script bool) *rig {
 			"RestartLimit": model.IntValue(1 << 30), "ToleranceLimit": model.IntValue(0)}}
 	r := &model.Resource{Name: "b1", Type: typ, Values: map[string]model.Value{
 		"PathName": model.ScalarValue("/usr/bin/sleep"), "Arguments": model.ScalarValue(arg)}, Overrides: map[string]model.Value{}}
-	o := agent.Options{Type: typ, Impl: g.impl, TimeUnit: unit, Notify: func(e events.Event) {
+	o := agent.Options{Type: typ, Impl: g.impl, TimeUnit: unit, Observe: func(ob ep.Observation) {
+		if ob.Request.EP == ep.Monitor {
+			g.obsMu.Lock()
+			g.obs = append(g.obs, ob)
+			g.obsMu.Unlock()
+		}
+	}, Notify: func(e events.Event) {
 		if e.Kind == events.KindState {
 			g.states <- e
 		}
@@ -175,7 +183,7 @@ func (g *rig) waitState(tb testing.TB, prefix string) time.Time {
 		select {
 		case e := <-g.states:
 			if strings.HasPrefix(e.To, prefix) {
-				return time.Now()
+				return e.Time // stamped by the agent when it reported the change
 			}
 		case <-deadline:
 			tb.Fatalf("no state %s", prefix)
@@ -224,6 +232,14 @@ func killLoop(b *testing.B, g *rig) {
 		t0 := time.Now()
 		syscall.Kill(g.impl.current(), syscall.SIGKILL)
 		t1 := g.waitState(b, "OFFLINE")
+		if os.Getenv("VIGIL_BENCH_DEBUG") != "" && t1.Sub(t0) > 10*time.Millisecond {
+			fmt.Fprintf(os.Stderr, "slow: state %v notice %v\n", t1.Sub(t0), time.Unix(0, g.noticed.Load()).Sub(t0))
+			g.obsMu.Lock()
+			for _, ob := range g.obs[max(0, len(g.obs)-3):] {
+				fmt.Fprintf(os.Stderr, "   monitor queued %v started %v took %v exit %d\n", ob.Queued.Sub(t0), ob.Started.Sub(t0), ob.Result.Duration, ob.Result.ExitCode)
+			}
+			g.obsMu.Unlock()
+		}
 		t2 := g.waitState(b, "ONLINE")
 		toState, toOnline = append(toState, t1.Sub(t0)), append(toOnline, t2.Sub(t0))
 		if g.mgr != nil {

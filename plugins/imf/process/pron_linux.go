@@ -187,17 +187,26 @@ func (p *Plugin) exited(e Exit) {
 	p.events++
 	empty := len(w.ids) == 0
 	p.mu.Unlock()
-	// Notice first: the look-up below reads /proc and must not delay it.
 	p.notify(imf.Notice{Resource: w.spec.Resource, Detail: fmt.Sprintf("process %d exited", e.PID)})
 	if !empty {
 		return
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.pron[w.spec.Resource] != w || len(w.ids) > 0 {
-		return // unwatched or re-armed meanwhile
-	}
-	if err := p.arm(w); err != nil && !errors.Is(err, imf.ErrNothingToWatch) {
-		p.log.Debug("re-arm after exit failed")
-	}
+	// The confirming monitor runs now. If it finds the resource offline,
+	// the watch is dropped; if online (restarted outside the framework),
+	// the watch is still here with nothing in it: look the process up
+	// again then, rather than competing with that monitor for the CPU.
+	p.o.Clock.AfterFunc(rearmDelay, func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.closed || p.pron[w.spec.Resource] != w || len(w.ids) > 0 {
+			return // unwatched or re-armed meanwhile
+		}
+		if err := p.arm(w); err != nil && !errors.Is(err, imf.ErrNothingToWatch) {
+			p.log.Debug("re-arm after exit failed")
+		}
+	})
 }
+
+// rearmDelay is how long after the exit of a PRON watch's last process its
+// pattern or pid file is looked up again (when the watch is still there).
+const rearmDelay = time.Second
