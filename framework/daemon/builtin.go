@@ -23,6 +23,7 @@ func BuiltinKind() Kind {
 		if !ok {
 			return nil, fmt.Errorf("%w: type %q has no built-in agent", ErrNotServed, t.Name)
 		}
+		c.Logger.Info("built-in agent: entry points run in the daemon's process")
 		return inproc.New(a, inproc.Options{Type: t, Logger: c.Logger}), nil
 	}}
 }
