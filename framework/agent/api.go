@@ -131,9 +131,11 @@ func (a *Agent) mapErr(res *resource, err error) error {
 		return fmt.Errorf("%w: %w", ErrNotSupported, err)
 	case res.m.State() != resstate.Online && res.m.State() != resstate.Offline &&
 		res.m.State() != resstate.Faulted && res.m.State() != resstate.Probing:
-		return fmt.Errorf("%w (%s): %w", ErrBusy, res.m.State(), err)
+		return fmt.Errorf("%w: it is %s", ErrBusy, res.m.Engine())
 	}
-	return fmt.Errorf("%w (%s): %w", ErrState, res.m.State(), err)
+	// The state machine's own wording (illegal transition: X in state Y)
+	// stays out of what users read; the state is said in the vocabulary.
+	return fmt.Errorf("%w: it is %s", ErrState, res.m.Engine())
 }
 
 func (a *Agent) lookup(name string) (*resource, error) {

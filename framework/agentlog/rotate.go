@@ -49,7 +49,7 @@ func (l *letterFile) path(i int) string {
 }
 
 func (l *letterFile) open() error {
-	f, err := os.OpenFile(l.path(0), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(l.path(0), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640) // logs hold attribute values: not world-readable
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
 	}

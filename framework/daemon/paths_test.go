@@ -31,8 +31,8 @@ func TestRelativePathsMadeAbsolute(t *testing.T) {
 }
 
 // TestLeftoversCleanedAtStart: the temporary files of writes a crash
-// interrupted are removed at start; directories the daemon creates are
-// not world-readable.
+// interrupted are removed at start; directories and logs the daemon
+// creates are not world-readable.
 func TestLeftoversCleanedAtStart(t *testing.T) {
 	cfgDir := fixture(t)
 	state := filepath.Join(t.TempDir(), "state")
@@ -59,5 +59,8 @@ func TestLeftoversCleanedAtStart(t *testing.T) {
 	}
 	if fi, err := os.Stat(s.LogDir); err != nil || fi.Mode().Perm() != 0o750 {
 		t.Errorf("log directory mode %v, %v; want 0750", fi.Mode().Perm(), err)
+	}
+	if fi, err := os.Stat(filepath.Join(s.LogDir, "engine_A.log")); err != nil || fi.Mode().Perm()&0o007 != 0 {
+		t.Errorf("engine_A.log mode %v, %v; want no access for others (0640 before the umask)", fi.Mode().Perm(), err)
 	}
 }
