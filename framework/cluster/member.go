@@ -46,9 +46,10 @@ type Options struct {
 	// the etcd leader (minus a safety margin). The member rejoins with a new
 	// lease once it returns.
 	OnFence func(deadline time.Time)
-	// Watchdog, when set, is fed while the lease is valid or fencing is
-	// within its deadline; a node that misses its fencing deadline stops
-	// feeding it and is reset by it.
+	// Watchdog, when set, is fed while the lease is valid for longer than
+	// the watchdog's timeout plus the margin; a node whose daemon died or
+	// whose fencing does not finish is reset by it before its lease can
+	// expire. Its timeout must be below TTL − TTL/3 − TTL/10.
 	Watchdog *Watchdog
 }
 
@@ -62,7 +63,6 @@ type Member struct {
 	lease      clientv3.LeaseID
 	validUntil time.Time // the lease cannot expire before this (local clock)
 	live       bool      // registered and not fencing
-	fenceEnd   time.Time // the fencing deadline while fencing
 	tokens     map[string]int64
 	changed    chan struct{}
 }
@@ -142,7 +142,7 @@ func (m *Member) Join(ctx context.Context) error {
 		return fmt.Errorf("cluster: register system %q: %w", m.o.System, err)
 	}
 	m.mu.Lock()
-	m.lease, m.live, m.fenceEnd = g.ID, true, time.Time{}
+	m.lease, m.live = g.ID, true
 	m.validUntil = send.Add(time.Duration(g.TTL) * time.Second)
 	m.tokens = map[string]int64{}
 	m.signal()
@@ -270,14 +270,16 @@ func (m *Member) drain(results chan renewal, inFlight bool) {
 	}
 }
 
-// feed feeds the watchdog while the lease is valid or fencing is within
-// its deadline.
+// feed feeds the watchdog only while the lease is valid for longer than
+// the watchdog's timeout plus the margin: a node whose daemon dies, or
+// whose fencing does not finish, is reset before its lease can expire.
 func (m *Member) feed() {
 	if m.o.Watchdog == nil {
 		return
 	}
+	_, _, margin := m.timing()
 	m.mu.Lock()
-	ok := m.live || m.o.Clock.Now().Before(m.fenceEnd)
+	ok := m.o.Clock.Now().Add(m.o.Watchdog.Timeout() + margin).Before(m.validUntil)
 	m.mu.Unlock()
 	if ok {
 		m.o.Watchdog.Feed()
@@ -288,7 +290,7 @@ func (m *Member) feed() {
 // OnFence did, feeding the watchdog until the deadline only.
 func (m *Member) fence(deadline time.Time, why string) {
 	m.mu.Lock()
-	m.live, m.fenceEnd = false, deadline
+	m.live = false
 	m.tokens = map[string]int64{}
 	m.signal()
 	m.mu.Unlock()

@@ -13,26 +13,32 @@ import (
 // or the softdog module). Once opened, the machine is reset unless Feed is
 // called within the device's timeout; Close disarms it (magic close).
 type Watchdog struct {
-	mu sync.Mutex
-	f  *os.File
+	mu      sync.Mutex
+	f       *os.File
+	timeout time.Duration
 }
 
 // OpenWatchdog opens a watchdog device and sets its timeout (whole
-// seconds; 0 keeps the device's).
+// seconds, at least one).
 func OpenWatchdog(path string, timeout time.Duration) (*Watchdog, error) {
+	if timeout < time.Second {
+		return nil, fmt.Errorf("watchdog %s: timeout %s: want at least 1s", path, timeout)
+	}
+	timeout = timeout.Truncate(time.Second)
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("watchdog %s: %w", path, err)
 	}
-	if timeout > 0 {
-		if err := unix.IoctlSetPointerInt(int(f.Fd()), unix.WDIOC_SETTIMEOUT, int(timeout/time.Second)); err != nil {
-			f.Write([]byte("V"))
-			f.Close()
-			return nil, fmt.Errorf("watchdog %s: set timeout %s: %w", path, timeout, err)
-		}
+	if err := unix.IoctlSetPointerInt(int(f.Fd()), unix.WDIOC_SETTIMEOUT, int(timeout/time.Second)); err != nil {
+		f.Write([]byte("V"))
+		f.Close()
+		return nil, fmt.Errorf("watchdog %s: set timeout %s: %w", path, timeout, err)
 	}
-	return &Watchdog{f: f}, nil
+	return &Watchdog{f: f, timeout: timeout}, nil
 }
+
+// Timeout returns the device's timeout.
+func (w *Watchdog) Timeout() time.Duration { return w.timeout }
 
 // Feed resets the watchdog's countdown.
 func (w *Watchdog) Feed() {

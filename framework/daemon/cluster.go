@@ -102,7 +102,8 @@ func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 		if ttl == 0 {
 			ttl = cluster.DefaultTTL
 		}
-		if cr.wd, err = cluster.OpenWatchdog(cs.Watchdog, ttl); err != nil {
+		// TTL/3 (at least 1 s): fed only while the lease outlives it.
+		if cr.wd, err = cluster.OpenWatchdog(cs.Watchdog, max(ttl/3, time.Second)); err != nil {
 			return fail(err)
 		}
 	}
