@@ -35,7 +35,7 @@ build:
 # 25 s and 22 s, wall-clock bound by their real child processes and timers).
 RACE_PKGS := ./framework/engine ./framework/agent ./framework/api/... ./framework/daemon \
 	./framework/runner ./framework/events ./framework/trigger ./framework/metrics \
-	./plugins/host ./plugins/sdk/inproc
+	./plugins/host ./plugins/sdk/inproc ./plugins/imf ./plugins/imf/process ./plugins/imf/mount
 
 test: deps build
 	$(GO) vet $(PKGS)
