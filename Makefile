@@ -34,7 +34,7 @@ build:
 # 70 s cold; framework/runner and framework/agent are the slow ones (about
 # 25 s and 22 s, wall-clock bound by their real child processes and timers).
 RACE_PKGS := ./framework/engine ./framework/agent ./framework/api/... ./framework/daemon \
-	./framework/runner ./framework/events ./framework/trigger ./framework/metrics \
+	./framework/runner ./framework/events ./framework/trigger ./framework/metrics ./framework/cluster \
 	./plugins/host ./plugins/sdk/inproc ./plugins/imf ./plugins/imf/process ./plugins/imf/mount
 
 test: deps build
