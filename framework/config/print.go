@@ -131,6 +131,9 @@ func (p *printer) typ(t *model.Type) {
 func (p *printer) group(g *model.Group) {
 	p.line("group ", name(g.Name), " (")
 	for _, k := range groupAttrOrder(g.Attrs) {
+		if k == "TFrozen" {
+			continue // temporary (vigil grp freeze without --persistent): never written
+		}
 		p.line("\t", k, " = ", value(g.Attrs[k]))
 	}
 	p.line("\t)\n")

@@ -23,6 +23,12 @@ import (
 func (e *Engine) change(what string, edit func(next *model.Config) error) (*model.Config, error) {
 	e.modifyMu.Lock()
 	defer e.modifyMu.Unlock()
+	return e.changeLocked(what, true, edit)
+}
+
+// changeLocked is change with modifyMu held by the caller; with dump false
+// nothing is written (a change of temporary attributes only: TFrozen).
+func (e *Engine) changeLocked(what string, dump bool, edit func(next *model.Config) error) (*model.Config, error) {
 	next := e.snap.Load().Clone()
 	if err := edit(next); err != nil {
 		return nil, err
@@ -30,7 +36,7 @@ func (e *Engine) change(what string, edit func(next *model.Config) error) (*mode
 	if errs := model.Validate(next); len(errs) > 0 {
 		return nil, &kindError{kind: ErrInvalid, msg: what + ": " + diagnostics(errs), err: errs}
 	}
-	if e.o.Dump != nil {
+	if dump && e.o.Dump != nil {
 		if err := e.o.Dump(next, next.Dir); err != nil {
 			return nil, fmt.Errorf("%s: write configuration: %w", what, err)
 		}

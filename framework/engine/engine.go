@@ -45,8 +45,11 @@ type Engine struct {
 	clk clock.Clock
 	log *zap.Logger
 
-	mu      sync.Mutex
-	cfg     *model.Config
+	mu sync.Mutex
+	// structure is the configuration whose structure (names, groups,
+	// dependencies) the engine follows; it is replaced, with the tallies,
+	// only by a structural change (structure.go). Read it with topo.
+	structure atomic.Pointer[model.Config]
 	agents  map[string]Agent // by type name
 	groups  map[string]*groupRun
 	intent  map[string]string // group -> "online" | "offline"
@@ -58,8 +61,9 @@ type Engine struct {
 	saveMu  sync.Mutex      // serialises writes of the intent file
 	touched map[string]bool // groups an administrator acted on since start
 	// tallies keep each group's state up to date from resource events; the
-	// map is built by New and never changes (see tally.go).
-	tallies map[string]*groupTally
+	// map is built by New and replaced (copy on write) only by a structural
+	// change (see tally.go, structure.go). Read it with tally.
+	tallies atomic.Pointer[map[string]*groupTally]
 	// snap is the configuration in force, an immutable snapshot; modifyMu
 	// serialises the writers that replace it (see conf.go).
 	snap     atomic.Pointer[model.Config]
@@ -91,10 +95,13 @@ func New(o Options) (*Engine, error) {
 	if _, err := groupOrder(o.Config); err != nil {
 		return nil, fmt.Errorf("engine: %w", err)
 	}
-	e := &Engine{o: o, clk: o.Clock, log: o.Logger, cfg: o.Config,
+	e := &Engine{o: o, clk: o.Clock, log: o.Logger,
 		agents: map[string]Agent{}, groups: map[string]*groupRun{},
 		changed: make(chan struct{}), touched: map[string]bool{}, fails: map[string]uint64{},
-		tallies: newTallies(o.Config), probed: make(chan struct{})}
+		probed: make(chan struct{})}
+	tallies := newTallies(o.Config)
+	e.tallies.Store(&tallies)
+	e.structure.Store(o.Config)
 	e.snap.Store(o.Config)
 	for _, g := range o.Config.GroupNames() {
 		e.groups[g] = &groupRun{}
@@ -123,8 +130,8 @@ func (e *Engine) onSystem(g *model.Group) bool {
 // managed returns the resources of groups on this system, sorted by name.
 func (e *Engine) managed() []*model.Resource {
 	var out []*model.Resource
-	for _, n := range e.cfg.ResourceNames() {
-		r := e.cfg.Resources[n]
+	for _, n := range e.topo().ResourceNames() {
+		r := e.topo().Resources[n]
 		if r.Group == nil || e.onSystem(r.Group) {
 			out = append(out, r)
 		}
@@ -147,7 +154,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	sort.Strings(types)
 	for _, tn := range types {
-		a, err := e.o.NewAgent(e.cfg.Types[tn], AgentHooks{Notify: e.notify, Snapshot: e.Snapshot})
+		a, err := e.o.NewAgent(e.topo().Types[tn], AgentHooks{Notify: e.notify, Snapshot: e.Snapshot})
 		if err != nil {
 			// The type's resources stay UNKNOWN; the others are managed.
 			e.log.Error("agent not started", zap.String("type", tn), zap.Error(err))
@@ -240,7 +247,7 @@ func groupName(r *model.Resource) string {
 // notify receives every agent event.
 func (e *Engine) notify(ev events.Event) {
 	e.mu.Lock()
-	r := e.cfg.Resources[ev.Resource]
+	r := e.topo().Resources[ev.Resource]
 	e.mu.Unlock()
 	if r != nil && ev.Group == "" {
 		ev.Group = groupName(r)

@@ -14,7 +14,7 @@ import (
 func (e *Engine) group(name string) (*model.Group, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	g := e.cfg.Groups[name]
+	g := e.topo().Groups[name]
 	if g == nil {
 		return nil, notFound("group", name)
 	}
@@ -24,23 +24,24 @@ func (e *Engine) group(name string) (*model.Group, error) {
 func (e *Engine) resource(name string) (*model.Resource, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	r := e.cfg.Resources[name]
+	r := e.topo().Resources[name]
 	if r == nil {
 		return nil, notFound("resource", name)
 	}
 	return r, nil
 }
 
-// groupEnabled reports whether the group attribute Enabled allows it online.
-func groupEnabled(g *model.Group) bool { return g.Attrs["Enabled"].Scalar != "0" }
 
 // checkGroupOnline returns why group g may not go online now, if anything.
 func (e *Engine) checkGroupOnline(g *model.Group) error {
 	if !e.onSystem(g) {
 		return errorf(ErrConflict, "group %q is not configured on system %q", g.Name, e.o.System)
 	}
-	if !groupEnabled(g) {
+	if !e.gconf(g).Enabled() {
 		return errorf(ErrConflict, "group %q is disabled (Enabled = 0)", g.Name)
+	}
+	if err := e.checkNotFrozen(g, fmt.Sprintf("online group %q", g.Name)); err != nil {
+		return err
 	}
 	for _, r := range g.Resources {
 		if st, ok := e.status(r); ok && st.State.State == state.Faulted && e.conf(r).enabled() {
@@ -49,7 +50,7 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 		}
 	}
 	for _, d := range g.Requires {
-		child, ok := e.cfg.Groups[d.Child]
+		child, ok := e.topo().Groups[d.Child]
 		if !ok {
 			continue
 		}
@@ -75,11 +76,11 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 // checkGroupOffline returns why group g may not go offline now: a parent
 // group that depends on it online with firm or hard rigidity is not offline.
 func (e *Engine) checkGroupOffline(g *model.Group) error {
-	for _, l := range dependents(e.cfg, g.Name) {
+	for _, l := range dependents(e.topo(), g.Name) {
 		if l.Dep.Category != "online" || l.Dep.Location != "local" || rigidity(l.Dep) == "soft" {
 			continue
 		}
-		if st := e.groupState(e.cfg.Groups[l.Parent]).State; st != state.GroupOffline {
+		if st := e.groupState(e.topo().Groups[l.Parent]).State; st != state.GroupOffline {
 			return errorf(ErrConflict, "group %q is required online by group %q (%s), which is %s",
 				g.Name, l.Parent, depString(l.Dep), st)
 		}
@@ -135,6 +136,9 @@ func (e *Engine) OfflineGroup(ctx context.Context, name string, wait bool) error
 	if err := e.awaitProbes(ctx, fmt.Sprintf("offline group %q", name)); err != nil {
 		return err
 	}
+	if err := e.checkNotFrozen(g, fmt.Sprintf("offline group %q", name)); err != nil {
+		return err
+	}
 	if err := e.checkGroupOffline(g); err != nil {
 		return err
 	}
@@ -165,6 +169,9 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 		return err
 	}
 	if err := e.awaitProbes(ctx, fmt.Sprintf("online resource %q", name)); err != nil {
+		return err
+	}
+	if err := e.checkNotFrozen(r.Group, fmt.Sprintf("online resource %q", name)); err != nil {
 		return err
 	}
 	c := e.conf(r)
@@ -199,6 +206,9 @@ func (e *Engine) OfflineResource(ctx context.Context, name string, wait bool) er
 		return err
 	}
 	if err := e.awaitProbes(ctx, fmt.Sprintf("offline resource %q", name)); err != nil {
+		return err
+	}
+	if err := e.checkNotFrozen(r.Group, fmt.Sprintf("offline resource %q", name)); err != nil {
 		return err
 	}
 	if ops := e.conf(r).operations(); ops != opsOnOff {
@@ -250,6 +260,12 @@ func (e *Engine) handleFault(r *model.Resource, ev events.Event) {
 	if g == nil {
 		return
 	}
+	if e.frozen(g) {
+		// Frozen: the fault is reported (by the agent), nothing is done.
+		e.publish(events.Event{Kind: events.KindInfo, Resource: r.Name, Type: r.Type.Name, Group: g.Name,
+			Cause: "fault", Detail: fmt.Sprintf("group %q is frozen: no fault action", g.Name)})
+		return
+	}
 	if !e.faultTakesGroup(r) {
 		anc := ancestors(r)
 		if len(anc) == 0 {
@@ -288,13 +304,13 @@ func (e *Engine) faultGroup(g *model.Group, why string) {
 		<-op.done // a later fault faults the group again
 		e.clearGroupFault(g.Name)
 	}()
-	for _, l := range dependents(e.cfg, g.Name) {
+	for _, l := range dependents(e.topo(), g.Name) {
 		if l.Dep.Category != "online" || l.Dep.Location != "local" || rigidity(l.Dep) == "soft" {
 			continue
 		}
-		parent := e.cfg.Groups[l.Parent]
-		if e.groupState(parent).State == state.GroupOffline {
-			continue
+		parent := e.topo().Groups[l.Parent]
+		if parent == nil || e.frozen(parent) || e.groupState(parent).State == state.GroupOffline {
+			continue // a frozen group is left as it is
 		}
 		e.faultGroup(parent, fmt.Sprintf("required group %q faulted (%s)", g.Name, depString(l.Dep)))
 	}
@@ -317,7 +333,7 @@ func (e *Engine) logOp(op *opResult, group, what string) {
 
 // wantOnline reports whether AutoStart should bring group g online here.
 func (e *Engine) wantOnline(g *model.Group) bool {
-	if !e.onSystem(g) || !groupEnabled(g) || e.placed(g) {
+	if !e.onSystem(g) || !e.gconf(g).Enabled() || e.frozen(g) || e.placed(g) {
 		return false
 	}
 	e.mu.Lock()
@@ -326,7 +342,7 @@ func (e *Engine) wantOnline(g *model.Group) bool {
 	if ok {
 		return in == "online"
 	}
-	if g.Attrs["AutoStart"].Scalar == "0" {
+	if e.gconf(g).Attrs["AutoStart"].Scalar == "0" {
 		return false
 	}
 	for _, s := range g.AutoStartList() {
@@ -340,10 +356,10 @@ func (e *Engine) wantOnline(g *model.Group) bool {
 // autoStart brings online the groups that should be, children groups first
 // and independent groups in parallel.
 func (e *Engine) autoStart(ctx context.Context) {
-	order, _ := groupOrder(e.cfg)
+	order, _ := groupOrder(e.topo())
 	done := map[string]chan struct{}{}
 	for _, name := range order {
-		g := e.cfg.Groups[name]
+		g := e.topo().Groups[name]
 		ch := make(chan struct{})
 		done[name] = ch
 		var deps []chan struct{}

@@ -81,8 +81,8 @@ func (e *Engine) remoteGroupOnline(child *model.Group, location string) bool {
 // whose placement is the Placement's, in configuration order.
 func (e *Engine) FailoverGroups() []string {
 	var out []string
-	for _, n := range e.cfg.GroupNames() {
-		if g := e.cfg.Groups[n]; e.onSystem(g) && e.placed(g) {
+	for _, n := range e.topo().GroupNames() {
+		if g := e.topo().Groups[n]; e.onSystem(g) && e.placed(g) {
 			out = append(out, n)
 		}
 	}

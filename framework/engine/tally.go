@@ -128,9 +128,9 @@ type entry struct {
 // groupTally holds one group's counts and the state last published for it.
 type groupTally struct {
 	mu sync.Mutex
-	// res and parents are built by newTallies and never written again, so
-	// they are read without the lock (dependencies never change while the
-	// engine runs). parents lists, by name, the resources requiring each.
+	// res and parents are built by newTally and never written again, so
+	// they are read without the lock (a structural change builds a new
+	// tally instead). parents lists, by name, the resources requiring each.
 	res       map[string]*entry
 	parents   map[string][]*model.Resource
 	c         counts
@@ -141,28 +141,33 @@ type groupTally struct {
 func newTallies(cfg *model.Config) map[string]*groupTally {
 	out := make(map[string]*groupTally, len(cfg.Groups))
 	for name, g := range cfg.Groups {
-		t := &groupTally{res: make(map[string]*entry, len(g.Resources)),
-			parents: make(map[string][]*model.Resource, len(g.Resources))}
-		for _, r := range g.Resources {
-			t.res[r.Name] = &entry{}
-			t.parents[r.Name] = nil // present, so that walks never fall back to parents()
-		}
-		for _, p := range g.Resources {
-			for _, c := range p.Requires {
-				if ps, ok := t.parents[c.Name]; ok && c.Group == g && !slices.Contains(ps, p) {
-					t.parents[c.Name] = append(ps, p)
-				}
-			}
-		}
-		for _, ps := range t.parents {
-			sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
-		}
-		for _, r := range g.Resources {
-			t.set(r.Name, classOf(conf{r})) // New: nothing modifies r yet
-		}
-		out[name] = t
+		out[name] = newTally(g)
 	}
 	return out
+}
+
+// newTally returns a tally for group g, every resource UNKNOWN.
+func newTally(g *model.Group) *groupTally {
+	t := &groupTally{res: make(map[string]*entry, len(g.Resources)),
+		parents: make(map[string][]*model.Resource, len(g.Resources))}
+	for _, r := range g.Resources {
+		t.res[r.Name] = &entry{}
+		t.parents[r.Name] = nil // present, so that walks never fall back to parents()
+	}
+	for _, p := range g.Resources {
+		for _, c := range p.Requires {
+			if ps, ok := t.parents[c.Name]; ok && c.Group == g && !slices.Contains(ps, p) {
+				t.parents[c.Name] = append(ps, p)
+			}
+		}
+	}
+	for _, ps := range t.parents {
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Name < ps[j].Name })
+	}
+	for _, r := range g.Resources {
+		t.set(r.Name, classOf(conf{r})) // r is of an immutable snapshot
+	}
+	return t
 }
 
 // set replaces the contribution of resource name (under t.mu).
@@ -196,7 +201,7 @@ func (e *Engine) read(t *groupTally, r *model.Resource) {
 // it, then publishes a group-state event when the group's state (with its
 // FAULTED flag) has changed. It returns the event as published.
 func (e *Engine) resourceEvent(r *model.Resource, ev events.Event) events.Event {
-	t := e.tallies[r.Group.Name]
+	t := e.tally(r.Group.Name)
 	if t == nil {
 		return e.publish(ev)
 	}
@@ -216,7 +221,7 @@ func (e *Engine) refreshResource(r *model.Resource, cause string) {
 	if r.Group == nil {
 		return
 	}
-	t := e.tallies[r.Group.Name]
+	t := e.tally(r.Group.Name)
 	if t == nil {
 		return
 	}
@@ -231,9 +236,13 @@ func (e *Engine) refreshResource(r *model.Resource, cause string) {
 // recount rebuilds every group's counts from the configuration and the
 // agents, publishing the groups whose state changed.
 func (e *Engine) recount(cause string) {
-	for _, name := range e.cfg.GroupNames() {
-		g := e.cfg.Groups[name]
-		t := e.tallies[name]
+	cfg := e.topo()
+	for _, name := range cfg.GroupNames() {
+		g := cfg.Groups[name]
+		t := e.tally(name)
+		if t == nil {
+			continue
+		}
 		t.mu.Lock()
 		t.c = counts{}
 		for _, r := range g.Resources {
@@ -290,7 +299,7 @@ func (e *Engine) nodes(set []*model.Resource, up bool) []node {
 	var g *model.Group
 	var t *groupTally
 	if len(set) > 0 && set[0].Group != nil {
-		g, t = set[0].Group, e.tallies[set[0].Group.Name]
+		g, t = set[0].Group, e.tally(set[0].Group.Name)
 	}
 	lookup := func(r *model.Resource) *entry {
 		if t == nil || r.Group != g {

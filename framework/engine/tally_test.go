@@ -86,12 +86,12 @@ func independent(n int) *model.Config {
 // agents, and the last group-state event published says the same.
 func checkTally(t *testing.T, e *Engine, g string) {
 	t.Helper()
-	tl := e.tallies[g]
+	tl := e.tally(g)
 	tl.mu.Lock()
 	got, published := tl.c, tl.published
 	tl.mu.Unlock()
 	var want counts
-	for _, r := range e.cfg.Groups[g].Resources {
+	for _, r := range e.topo().Groups[g].Resources {
 		x := classOf(e.conf(r))
 		st, _ := e.status(r)
 		x.state = st.State.State
@@ -100,7 +100,7 @@ func checkTally(t *testing.T, e *Engine, g string) {
 	if got != want {
 		t.Fatalf("tally of group %s = %+v, agents say %+v", g, got, want)
 	}
-	ws := e.groupState(e.cfg.Groups[g])
+	ws := e.groupState(e.topo().Groups[g])
 	ws.Flags &= state.GroupFaulted // the only flag group-state events carry
 	if published == nil || *published != ws {
 		t.Fatalf("published state of group %s = %v, agents say %s", g, published, ws)
@@ -189,7 +189,7 @@ func TestTally(t *testing.T) {
 
 // groupStateNow is the group's state from its tally, with the FAULTED flag.
 func (e *Engine) groupStateNow(g string) string {
-	tl := e.tallies[g]
+	tl := e.tally(g)
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
 	if tl.published == nil {

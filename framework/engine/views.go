@@ -2,11 +2,13 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sort"
 
 	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/state"
 )
 
 func (e *Engine) resourceView(r *model.Resource, attrs bool) wire.ResourceView {
@@ -103,8 +105,10 @@ func (e *Engine) groupView(g *model.Group) wire.GroupView {
 	e.mu.Lock()
 	intent := e.intent[g.Name]
 	e.mu.Unlock()
-	v := wire.GroupView{Name: g.Name, State: gs.State.String(), Flags: gs.Flags.Names(), Parallel: g.Parallel(), Enabled: groupEnabled(g),
-		AutoStart: g.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []wire.ResourceView{}}
+	c := e.gconf(g)
+	v := wire.GroupView{Name: g.Name, State: gs.State.String(), Flags: gs.Flags.Names(), Parallel: g.Parallel(), Enabled: c.Enabled(),
+		Frozen: c.Attrs["Frozen"].Scalar == "1", TFrozen: c.Attrs["TFrozen"].Scalar == "1",
+		AutoStart: c.Attrs["AutoStart"].Scalar != "0", Intent: intent, Resources: []wire.ResourceView{}}
 	for _, kv := range g.SystemList() {
 		v.SystemList = append(v.SystemList, kv.Key)
 	}
@@ -122,15 +126,36 @@ func (e *Engine) groupView(g *model.Group) wire.GroupView {
 
 // Status returns every group on this system with its resources.
 func (e *Engine) Status() wire.StatusView {
-	v := wire.StatusView{Cluster: e.cfg.Cluster, System: e.o.System, Groups: e.Groups()}
+	v := wire.StatusView{Cluster: e.topo().Cluster, System: e.o.System, Groups: e.Groups()}
+	for _, g := range v.Groups {
+		v.Counts.Groups++
+		if g.Frozen || g.TFrozen {
+			v.Counts.FrozenGroups++
+		}
+		if !g.Enabled {
+			v.Counts.DisabledGroups++
+		}
+		if slices.Contains(g.Flags, state.GroupFaulted.String()) {
+			v.Counts.FaultedGroups++
+		}
+		for _, r := range g.Resources {
+			v.Counts.Resources++
+			if r.State == state.Faulted.String() {
+				v.Counts.FaultedResources++
+			}
+			if !r.Enabled {
+				v.Counts.DisabledResources++
+			}
+		}
+	}
 	return v
 }
 
 // Groups lists the groups configured on this system.
 func (e *Engine) Groups() []wire.GroupView {
 	out := []wire.GroupView{}
-	for _, n := range e.cfg.GroupNames() {
-		if g := e.cfg.Groups[n]; e.onSystem(g) {
+	for _, n := range e.topo().GroupNames() {
+		if g := e.topo().Groups[n]; e.onSystem(g) {
 			out = append(out, e.groupView(g))
 		}
 	}
@@ -149,8 +174,8 @@ func (e *Engine) Group(name string) (wire.GroupView, error) {
 // Resources lists every resource.
 func (e *Engine) Resources() []wire.ResourceView {
 	out := []wire.ResourceView{}
-	for _, n := range e.cfg.ResourceNames() {
-		out = append(out, e.resourceView(e.cfg.Resources[n], false))
+	for _, n := range e.topo().ResourceNames() {
+		out = append(out, e.resourceView(e.topo().Resources[n], false))
 	}
 	return out
 }
@@ -190,15 +215,15 @@ func attrDef(r *model.Resource, name string) (*model.AttrDef, bool) {
 // Types lists the types that have resources or are defined.
 func (e *Engine) Types() []wire.TypeView {
 	out := []wire.TypeView{}
-	for _, n := range e.cfg.TypeNames() {
-		out = append(out, e.typeView(e.cfg.Types[n], false))
+	for _, n := range e.topo().TypeNames() {
+		out = append(out, e.typeView(e.topo().Types[n], false))
 	}
 	return out
 }
 
 // Type returns one type with its resolved static attributes.
 func (e *Engine) Type(name string) (wire.TypeView, error) {
-	t, ok := e.cfg.Types[name]
+	t, ok := e.topo().Types[name]
 	if !ok {
 		return wire.TypeView{}, notFound("type", name)
 	}
@@ -207,7 +232,7 @@ func (e *Engine) Type(name string) (wire.TypeView, error) {
 
 func (e *Engine) typeView(t *model.Type, attrs bool) wire.TypeView {
 	v := wire.TypeView{Name: t.Name, Resources: []string{}}
-	for _, r := range e.cfg.ResourcesOfType(t.Name) {
+	for _, r := range e.topo().ResourcesOfType(t.Name) {
 		v.Resources = append(v.Resources, r.Name)
 	}
 	if attrs {

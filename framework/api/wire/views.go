@@ -36,6 +36,8 @@ type GroupView struct {
 	Flags      []string       `json:"flags,omitempty"`
 	Parallel   bool           `json:"parallel"`
 	Enabled    bool           `json:"enabled"`
+	Frozen     bool           `json:"frozen,omitempty"`  // Frozen = 1 (persistent)
+	TFrozen    bool           `json:"tfrozen,omitempty"` // TFrozen = 1 (until unfrozen or the daemon restarts)
 	AutoStart  bool           `json:"autostart"`
 	Intent     string         `json:"intent,omitempty"`
 	SystemList []string       `json:"system_list,omitempty"`
@@ -63,6 +65,19 @@ type StatusView struct {
 	Cluster string      `json:"cluster,omitempty"`
 	System  string      `json:"system"`
 	Groups  []GroupView `json:"groups"`
+	Counts  Counts      `json:"counts"`
+}
+
+// Counts are the summary lines of vigil status: groups frozen (either way),
+// disabled and faulted, resources faulted and disabled, on this system.
+type Counts struct {
+	Groups            int `json:"groups"`
+	FrozenGroups      int `json:"frozen_groups"`
+	DisabledGroups    int `json:"disabled_groups"`
+	FaultedGroups     int `json:"faulted_groups"`
+	Resources         int `json:"resources"`
+	FaultedResources  int `json:"faulted_resources"`
+	DisabledResources int `json:"disabled_resources"`
 }
 
 // IMFWatch is one row of `vigil imf status`: a plugin (Resource empty:
