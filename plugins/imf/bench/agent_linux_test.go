@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"sort"
@@ -224,7 +225,7 @@ func killLoop(b *testing.B, g *rig) {
 		g.waitRegistered(b)
 		if g.mgr == nil {
 			// Polling: kill at a uniformly random phase of the interval.
-			time.Sleep(time.Duration(time.Now().UnixNano() % int64(60*unit)))
+			time.Sleep(rand.N(60 * unit))
 		}
 		for len(g.states) > 0 {
 			<-g.states
