@@ -50,6 +50,7 @@ func newAgentCmd() *cobra.Command {
 				return &exitError{code: 2, err: errors.New("agent: --config DIR is required")}
 			}
 			s.Cluster = clusterSettings(v) // cluster.go
+			s.Registry = daemon.DefaultRegistryWith(daemon.PluginOptions{StartTimeout: v.GetDuration("plugin-start-timeout")})
 			return runDaemon(cmd, s)
 		},
 	}
@@ -65,6 +66,7 @@ func newAgentCmd() *cobra.Command {
 	fl.String("vcs-home", "", "VCS_HOME compatibility tree for entry points (default <state-dir>/vcs)")
 	fl.Duration("stop-timeout", 2*time.Minute, "bound on stopping the agents at shutdown")
 	fl.Duration("trigger-timeout", 60*time.Second, "time limit of one trigger script run")
+	fl.Duration("plugin-start-timeout", 30*time.Second, "time limit of a Go plugin agent's start-up (handshake)")
 	fl.Bool("debug", false, "write every agent's state-machine step lines (else only for types with LogDbg set)")
 	addClusterFlags(fl)
 	v.BindPFlags(fl)

@@ -109,9 +109,13 @@ func (r *Registry) Open(t *model.Type, c OpenContext) (ep.Implementation, string
 }
 
 // DefaultRegistry returns a registry with every kind vigil ships.
-func DefaultRegistry() *Registry {
+func DefaultRegistry() *Registry { return DefaultRegistryWith(PluginOptions{}) }
+
+// DefaultRegistryWith is DefaultRegistry with the plugin kind's options
+// (`vigil agent --plugin-start-timeout`).
+func DefaultRegistryWith(p PluginOptions) *Registry {
 	r := NewRegistry()
-	r.Register(PluginKind(PluginOptions{}))
+	r.Register(PluginKind(p))
 	r.Register(ScriptKind())
 	r.Register(BuiltinKind())
 	return r
