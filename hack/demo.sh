@@ -4,7 +4,8 @@
 # and restart it, take everything offline, stop the daemon and check that
 # nothing is left (no process, no mount). Needs only bin/vigil, a POSIX
 # shell, procps and util-linux; as root it also mounts a tmpfs under the
-# temporary directory (the bundled Mount agent).
+# temporary directory (the built-in Mount agent). Every type of the demo
+# runs on vigil's built-in Go agents, in the daemon's process.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VIGIL=$ROOT/bin/vigil
@@ -64,6 +65,8 @@ PID=$!
 until_ok 20 is grp website ONLINE
 until_ok 5 is grp backend ONLINE
 v status
+step "agents: built-in Go agents in the daemon's process (no process per monitor)"
+grep -l "built-in agent" "$T"/log/*_A.log | sed 's#.*/\(.*\)_A.log#  \1: built-in#'
 
 step "how it came online: backend first, then config -> app -> ready (vigil events)"
 v events -n 100 | grep -E 'request|-> ONLINE'
