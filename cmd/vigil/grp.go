@@ -16,6 +16,7 @@ func newGrpCmd() *cobra.Command {
 	cmd.AddCommand(grpList(f), grpState(f), grpDisplay(f),
 		grpOp(f, "online", "Bring a group online, children before parents"),
 		grpOp(f, "offline", "Take a group offline, parents before children"), grpSwitch(f))
+	cmd.AddCommand(grpAdminCmds(f)...)
 	return cmd
 }
 

@@ -30,6 +30,7 @@ func newResCmd() *cobra.Command {
 		resSimple(f, "clear", "Clear a FAULTED resource so it can go online again"),
 		resSimple(f, "refreshinfo", "Run the info entry point of a resource now"),
 		resAction(f), resModify(f))
+	cmd.AddCommand(resAdminCmds(f)...)
 	return cmd
 }
 

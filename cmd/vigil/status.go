@@ -31,12 +31,22 @@ func newStatusCmd() *cobra.Command {
 				fmt.Fprintf(out, "   Cluster: %s", st.Cluster)
 			}
 			fmt.Fprintln(out)
+			c := st.Counts
+			fmt.Fprintf(out, "Groups: %d (frozen %d, disabled %d, faulted %d)   Resources: %d (faulted %d, disabled %d)\n",
+				c.Groups, c.FrozenGroups, c.DisabledGroups, c.FaultedGroups, c.Resources, c.FaultedResources, c.DisabledResources)
 			fmt.Fprintln(out)
 			tw := table(out)
-			fmt.Fprintln(tw, "GROUP\tSTATE\tPARALLEL\tAUTOSTART\tENABLED")
+			fmt.Fprintln(tw, "GROUP\tSTATE\tPARALLEL\tAUTOSTART\tENABLED\tFROZEN")
 			for _, g := range st.Groups {
-				fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\n", g.Name, stateText(g.State, g.Flags), yesNo(g.Parallel),
-					yesNo(g.AutoStart), yesNo(g.Enabled))
+				frozen := "no"
+				switch {
+				case g.Frozen:
+					frozen = "persistent"
+				case g.TFrozen:
+					frozen = "temporary"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%v\t%v\t%v\t%s\n", g.Name, stateText(g.State, g.Flags), yesNo(g.Parallel),
+					yesNo(g.AutoStart), yesNo(g.Enabled), frozen)
 			}
 			tw.Flush()
 			fmt.Fprintln(out)

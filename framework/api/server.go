@@ -169,6 +169,7 @@ func (s *Server) routes() {
 	})
 	m.HandleFunc("GET /v1/events", s.events)
 	s.statsRoutes(m)
+	s.adminRoutes(m)
 	m.HandleFunc("GET /v1/imf", func(w http.ResponseWriter, r *http.Request) {
 		out := []wire.IMFWatch{}
 		if s.o.IMF != nil {
