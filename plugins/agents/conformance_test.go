@@ -27,6 +27,8 @@ type fixture struct {
 	probe  ep.MonitorState
 	action string
 	root   bool // needs root (mount)
+	types  string // file of extra type definitions (a sample type), relative to this package
+	script bool   // a script sample only: no built-in
 }
 
 var fixtures = []fixture{
@@ -48,6 +50,9 @@ var fixtures = []fixture{
 			sleepSeconds(t), d))
 		os.Chmod(d+"/start", 0o755)
 		return fmt.Sprintf("StartProgram = %q\n\tPidFiles = { %q }", d+"/start", d+"/app.pid")
+	}},
+	{typ: "FileData", script: true, action: "checksum", types: "../../scripts/agents/FileData/FileDataTypes.cf", attrs: func(_ *testing.T, d string) string {
+		return fmt.Sprintf("PathName = %q\n\tContent = \"hello\"\n\tOwners = { a, b }", d+"/data")
 	}},
 	{typ: "Mount", root: true, attrs: func(t *testing.T, d string) string {
 		return fmt.Sprintf("MountPoint = %q\n\tBlockDevice = \"vigil-conf-%d\"\n\tFSType = tmpfs", d+"/mnt", os.Getpid())
@@ -71,7 +76,8 @@ func write(t *testing.T, p, s string) {
 }
 
 // TestConformance runs every built-in agent and every bundled script
-// example through the conformance suite.
+// example (the FileData sample included: info and actions) through the
+// conformance suite.
 func TestConformance(t *testing.T) {
 	run := runner.New(runner.Options{Logger: zaptest.NewLogger(t)})
 	t.Cleanup(func() {
@@ -86,12 +92,23 @@ func TestConformance(t *testing.T) {
 	}
 	for _, f := range fixtures {
 		for _, kind := range []string{"builtin", "script"} {
+			if f.script && kind == "builtin" {
+				continue
+			}
 			t.Run(f.typ+"/"+kind, func(t *testing.T) {
 				if f.root && os.Geteuid() != 0 {
 					t.Skip("mounting tmpfs needs root")
 				}
 				dir := t.TempDir()
+				var types []byte
+				if f.types != "" {
+					var err error
+					if types, err = os.ReadFile(f.types); err != nil {
+						t.Fatal(err)
+					}
+				}
 				cfg := sdktest.LoadConfig(t, fmt.Sprintf(`include "types.cf"
+`+string(types)+`
 cluster c ( )
 system s1 ( )
 group g ( SystemList = { s1 = 0 } )

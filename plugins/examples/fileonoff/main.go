@@ -15,10 +15,12 @@ import (
 type agent struct{}
 
 var (
-	_ sdk.Agent    = agent{}
-	_ sdk.Onliner  = agent{}
-	_ sdk.Offliner = agent{}
-	_ sdk.Cleaner  = agent{}
+	_ sdk.Agent       = agent{}
+	_ sdk.Onliner     = agent{}
+	_ sdk.Offliner    = agent{}
+	_ sdk.Cleaner     = agent{}
+	_ sdk.Informer    = agent{}
+	_ sdk.AttrChanger = agent{}
 )
 
 func path(r *sdk.Resource) (string, error) {
@@ -68,6 +70,25 @@ func (agent) Clean(_ context.Context, r *sdk.Resource, _ sdk.CleanReason) error 
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	return nil
+}
+
+// Info reports the file's size and modification time (ResourceInfo).
+func (agent) Info(_ context.Context, r *sdk.Resource, _ sdk.InfoOp) (string, error) {
+	p, err := path(r)
+	if err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("size=%d mtime=%s", fi.Size(), fi.ModTime().UTC().Format("2006-01-02T15:04:05Z")), nil
+}
+
+// AttrChanged logs the change; the next monitor uses the new value.
+func (agent) AttrChanged(_ context.Context, r *sdk.Resource, c sdk.AttrChange) error {
+	r.Log.Info(fmt.Sprintf("attribute %s of %s changed to %q", c.Attr, c.Resource, c.Value), sdk.MsgID(1005))
 	return nil
 }
 
