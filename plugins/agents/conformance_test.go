@@ -26,7 +26,7 @@ type fixture struct {
 	attrs  func(t *testing.T, dir string) string // main.cf attribute text
 	probe  ep.MonitorState
 	action string
-	root   bool // needs root (mount)
+	root   bool   // needs root (mount)
 	types  string // file of extra type definitions (a sample type), relative to this package
 	script bool   // a script sample only: no built-in
 }
