@@ -26,8 +26,9 @@ const FileName = "amfregister.xml"
 // must be there. This table is the descriptor registry: a RegType is known
 // when it is here.
 var tags = map[string]struct{ allowed, required []string }{
-	"PRON":   {allowed: []string{"ReaperName", "ProcPattern", "PronOptions", "PidFile"}, required: []string{"ProcPattern", "PidFile"}},
-	"PROFF":  {allowed: []string{"ReaperName", "Owner", "Path", "arg0", "args"}, required: []string{"Path", "arg0"}},
+	"PRON": {allowed: []string{"ReaperName", "ProcPattern", "PronOptions", "PidFile"}, required: []string{"ProcPattern", "PidFile"}},
+	"PROFF": {allowed: []string{"ReaperName", "Owner", "Path", "arg0", "args", "ProcPattern", "PronOptions"},
+		required: []string{"Path", "arg0", "ProcPattern"}},
 	"MNTON":  {allowed: []string{"ReaperName", "MountPoint", "BlockDevice", "FSType"}, required: []string{"MountPoint"}},
 	"MNTOFF": {allowed: []string{"ReaperName", "MountPoint", "BlockDevice", "FSType"}, required: []string{"MountPoint"}},
 }
@@ -195,10 +196,13 @@ func (d *Descriptor) Check(t *model.Type) error {
 	return errs.Err()
 }
 
-// Resolved is one block with ${Attr} replaced for one resource.
+// Resolved is one block with ${Attr} replaced for one resource. A tag
+// whose whole text is one ${Attr} of a list attribute (vector, keylist)
+// also has the list's elements in Lists: one pattern or pid file each.
 type Resolved struct {
 	RegType string
 	Tags    map[string]string
+	Lists   map[string][]string
 }
 
 // Resolve returns the blocks for one state of r (PRON and MNTON when
@@ -210,11 +214,16 @@ func (d *Descriptor) Resolve(r *model.Resource, online bool) []Resolved {
 		if Online(b.RegType) != online {
 			continue
 		}
-		x := Resolved{RegType: b.RegType, Tags: map[string]string{}}
+		x := Resolved{RegType: b.RegType, Tags: map[string]string{}, Lists: map[string][]string{}}
 		for name, t := range b.Tags {
 			x.Tags[name] = ref.ReplaceAllStringFunc(t.Raw, func(s string) string {
 				return valueText(r, s[2:len(s)-1])
 			})
+			if m := ref.FindStringSubmatch(t.Raw); m != nil && m[0] == t.Raw {
+				if v, ok := r.Attr(m[1]); ok && (v.Dim == model.Vector || v.Dim == model.Keylist) {
+					x.Lists[name] = append([]string(nil), v.List...)
+				}
+			}
 		}
 		out = append(out, x)
 	}

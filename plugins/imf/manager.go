@@ -129,7 +129,7 @@ func (t *TypeIMF) Register(r *model.Resource, online bool) error {
 			m.mu.Lock()
 			reg.plugins = append(reg.plugins, p)
 			m.mu.Unlock()
-			if err := p.Watch(Spec{Resource: r.Name, Type: t.name, RegType: b.RegType, Tags: b.Tags}); err != nil {
+			if err := p.Watch(Spec{Resource: r.Name, Type: t.name, RegType: b.RegType, Tags: b.Tags, Lists: b.Lists}); err != nil {
 				return fmt.Errorf("imf register resource %q: %w", r.Name, err)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Registration types of amfregister.xml (design.md §3): the VCS process
@@ -38,12 +39,33 @@ type Spec struct {
 	Type     string
 	RegType  string
 	Tags     map[string]string
+	// Lists holds, for a tag that is one ${Attr} of a list attribute, the
+	// list's elements (MonitorProcesses, PidFiles).
+	Lists map[string][]string
 }
 
 // Tag returns the text of tag and whether the block has it.
 func (s Spec) Tag(name string) (string, bool) {
 	v, ok := s.Tags[name]
 	return v, ok
+}
+
+// Values returns the non-blank values of a tag: the list's elements when
+// it came from a list attribute, else its text when not blank.
+func (s Spec) Values(name string) []string {
+	var out []string
+	if l, ok := s.Lists[name]; ok {
+		for _, v := range l {
+			if strings.TrimSpace(v) != "" {
+				out = append(out, strings.TrimSpace(v))
+			}
+		}
+		return out
+	}
+	if v := strings.TrimSpace(s.Tags[name]); v != "" {
+		out = append(out, v)
+	}
+	return out
 }
 
 // Notice is what a plugin reports: a change of one resource, or a rescan

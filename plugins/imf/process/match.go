@@ -76,12 +76,24 @@ type Start struct {
 	Path, Arg0 string
 	Args       *string
 	UID        int
+	// Patterns, when set (vigil's extension: ProcPattern in a PROFF block),
+	// match instead of Path, arg0 and args: the start of any process one
+	// of them matches.
+	Patterns []Pattern
 }
 
 // Match reports whether the process is the one the watch waits for. A
 // script run through its interpreter matches by its path in argv[1].
 func (s Start) Match(pr Proc) bool {
 	if len(pr.Argv) == 0 || (s.UID >= 0 && pr.UID != s.UID) {
+		return false
+	}
+	if len(s.Patterns) > 0 {
+		for _, p := range s.Patterns {
+			if p.Match(pr) {
+				return true
+			}
+		}
 		return false
 	}
 	if s.Arg0 != "" && pr.Argv[0] != s.Arg0 && path.Base(pr.Argv[0]) != s.Arg0 {
@@ -108,7 +120,15 @@ func (s Start) Match(pr Proc) bool {
 // String describes the watch for `vigil imf status`.
 func (s Start) String() string {
 	var b strings.Builder
-	b.WriteString("start of " + s.Path)
+	if len(s.Patterns) > 0 {
+		q := make([]string, len(s.Patterns))
+		for i, p := range s.Patterns {
+			q[i] = fmt.Sprintf("%q", p.String())
+		}
+		b.WriteString("start of a process matching " + strings.Join(q, ", "))
+	} else {
+		b.WriteString("start of " + s.Path)
+	}
 	if s.Arg0 != "" {
 		b.WriteString(" arg0=" + s.Arg0)
 	}

@@ -265,3 +265,38 @@ func killTree(pid int) {
 	}
 	syscallKill(pid)
 }
+
+// TestListsFromVectorAttributes: a PRON block whose ProcPattern is one
+// list attribute watches every element's processes; a PROFF ProcPattern
+// list waits for any of them.
+func TestListsFromVectorAttributes(t *testing.T) {
+	p, l := newPlugin(t, Options{})
+	m1, m2 := marker(), marker()+"1"
+	c1, c2 := start(t, "sleep", m1), start(t, "sleep", m2)
+	spec := imf.Spec{Resource: "app", RegType: imf.RegPRON, Tags: map[string]string{"ProcPattern": "sleep " + m1 + " sleep " + m2},
+		Lists: map[string][]string{"ProcPattern": {"sleep " + m1, "sleep " + m2}}}
+	if err := p.Watch(spec); err != nil {
+		t.Fatal(err)
+	}
+	if w := p.Status().Watches[0].What; !strings.Contains(w, strconv.Itoa(c1.Process.Pid)) || !strings.Contains(w, strconv.Itoa(c2.Process.Pid)) {
+		t.Fatalf("watch %q does not name both pids", w)
+	}
+	c2.Process.Kill()
+	l.wait(t, "exit of the second", func(n imf.Notice) bool { return n.Resource == "app" })
+	p.Unwatch("app")
+
+	m3 := marker() + "3"
+	off := imf.Spec{Resource: "app", RegType: imf.RegPROFF, Tags: map[string]string{"ProcPattern": "x", "Owner": "root"},
+		Lists: map[string][]string{"ProcPattern": {"sleep " + m3, "/no/such " + m3}}}
+	if err := p.Watch(off); err != nil {
+		if errors.Is(err, imf.ErrUnavailable) {
+			t.Skipf("proc connector unavailable here: %v", err)
+		}
+		t.Fatal(err)
+	}
+	c3 := start(t, "sleep", m3)
+	n := l.wait(t, "start of the pattern's process", func(n imf.Notice) bool { return n.Resource == "app" })
+	if !strings.Contains(n.Detail, strconv.Itoa(c3.Process.Pid)) {
+		t.Errorf("detail %q", n.Detail)
+	}
+}

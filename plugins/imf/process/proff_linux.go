@@ -46,8 +46,15 @@ func newStart(s imf.Spec) (Start, error) {
 	if a, ok := s.Tag("args"); ok {
 		st.Args = &a
 	}
-	if st.Path == "" && st.Arg0 == "" {
-		return st, fmt.Errorf("PROFF needs Path or arg0")
+	if _, ok := s.Tag("ProcPattern"); ok {
+		pats, err := patterns(s)
+		if err != nil {
+			return st, err
+		}
+		st.Patterns = pats
+	}
+	if st.Path == "" && st.Arg0 == "" && len(st.Patterns) == 0 {
+		return st, fmt.Errorf("%w: PROFF needs Path, arg0 or ProcPattern", imf.ErrNothingToWatch)
 	}
 	if o, _ := s.Tag("Owner"); strings.TrimSpace(o) != "" {
 		o = strings.TrimSpace(o)
@@ -284,6 +291,14 @@ func candidate(comm string, watches []*proffWatch) bool {
 		return s
 	}
 	for _, w := range watches {
+		for _, p := range w.start.Patterns {
+			if first, _, _ := strings.Cut(p.String(), " "); cut(first) == comm {
+				return true
+			}
+		}
+		if len(w.start.Patterns) > 0 {
+			continue
+		}
 		if w.start.Path == "" || cut(w.start.Path) == comm || (w.start.Arg0 != "" && cut(w.start.Arg0) == comm) {
 			return true
 		}

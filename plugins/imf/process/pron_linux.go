@@ -19,11 +19,11 @@ const pidFileSlack = time.Second
 
 // pronWatch is the PRON watch of one resource.
 type pronWatch struct {
-	spec    imf.Spec
-	pattern *Pattern
-	pidFile string
-	ids     map[uint32]int // PidSet ID -> PID
-	events  uint64
+	spec     imf.Spec
+	patterns []Pattern
+	pidFiles []string
+	ids      map[uint32]int // PidSet ID -> PID
+	events   uint64
 }
 
 func (w *pronWatch) describe() string {
@@ -37,31 +37,59 @@ func (w *pronWatch) describe() string {
 		s[i] = strconv.Itoa(pid)
 	}
 	what := "exit of pids [" + strings.Join(s, " ") + "]"
-	if w.pidFile != "" {
-		return what + " from pid file " + w.pidFile
+	if len(w.pidFiles) > 0 {
+		return what + " from pid file " + strings.Join(w.pidFiles, ", ")
 	}
-	return what + " matching " + strconv.Quote(w.pattern.String())
+	return what + " matching " + quoted(w.patterns)
 }
 
-// newPRON checks a PRON spec: PidFile (when not empty) names the process,
-// else ProcPattern with PronOptions.
+// quoted lists patterns for messages.
+func quoted(ps []Pattern) string {
+	q := make([]string, len(ps))
+	for i, p := range ps {
+		q[i] = strconv.Quote(p.String())
+	}
+	return strings.Join(q, ", ")
+}
+
+// newPRON checks a PRON spec: PidFile (when not empty) names the
+// processes, else ProcPattern with PronOptions. A tag from a list
+// attribute gives one pid file or pattern per element.
 func newPRON(s imf.Spec) (*pronWatch, error) {
 	w := &pronWatch{spec: s, ids: map[uint32]int{}}
-	if f, _ := s.Tag("PidFile"); strings.TrimSpace(f) != "" {
-		w.pidFile = strings.TrimSpace(f)
-		if !strings.HasPrefix(w.pidFile, "/") {
-			return nil, fmt.Errorf("PidFile %q is not an absolute path", w.pidFile)
+	if files := s.Values("PidFile"); len(files) > 0 {
+		for _, f := range files {
+			if !strings.HasPrefix(f, "/") {
+				return nil, fmt.Errorf("PidFile %q is not an absolute path", f)
+			}
 		}
+		w.pidFiles = files
 		return w, nil
 	}
-	pat, _ := s.Tag("ProcPattern")
-	opts, _ := s.Tag("PronOptions")
-	cp, err := NewPattern(pat, opts)
+	pats, err := patterns(s)
 	if err != nil {
 		return nil, err
 	}
-	w.pattern = &cp
+	w.patterns = pats
 	return w, nil
+}
+
+// patterns compiles the ProcPattern values of a spec with its PronOptions.
+func patterns(s imf.Spec) ([]Pattern, error) {
+	opts, _ := s.Tag("PronOptions")
+	vals := s.Values("ProcPattern")
+	if len(vals) == 0 {
+		return nil, fmt.Errorf("%w: ProcPattern and PidFile are empty", imf.ErrNothingToWatch)
+	}
+	var out []Pattern
+	for _, v := range vals {
+		cp, err := NewPattern(v, opts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cp)
+	}
+	return out, nil
 }
 
 // watchPRON registers the resource's processes for exit.
@@ -86,8 +114,23 @@ func (p *Plugin) watchPRON(s imf.Spec) error {
 // arm finds the watch's processes and adds them to the pidfd set. Callers
 // hold p.mu.
 func (p *Plugin) arm(w *pronWatch) error {
-	if w.pidFile != "" {
-		return p.armPidFile(w)
+	if len(w.pidFiles) > 0 {
+		var errs []error
+		for _, f := range w.pidFiles {
+			errs = append(errs, p.armPidFile(w, f))
+		}
+		if len(w.ids) == 0 {
+			return errors.Join(errs...)
+		}
+		return nil
+	}
+	match := func(pr Proc) bool {
+		for _, pat := range w.patterns {
+			if pat.Match(pr) {
+				return true
+			}
+		}
+		return false
 	}
 	all, err := pids()
 	if err != nil {
@@ -99,7 +142,7 @@ func (p *Plugin) arm(w *pronWatch) error {
 			continue
 		}
 		pr, err := readProc(pid, false)
-		if err != nil || !w.pattern.Match(pr) {
+		if err != nil || !match(pr) {
 			continue
 		}
 		id, err := p.pids.Add(pid, w.spec.Resource, func(pid int) error {
@@ -108,7 +151,7 @@ func (p *Plugin) arm(w *pronWatch) error {
 			if err != nil {
 				return err
 			}
-			if !w.pattern.Match(pr) {
+			if !match(pr) {
 				return fmt.Errorf("no longer matches: %w", ErrGone)
 			}
 			return alive(pid)
@@ -119,22 +162,22 @@ func (p *Plugin) arm(w *pronWatch) error {
 		}
 	}
 	if len(w.ids) == 0 {
-		return fmt.Errorf("%w: no live process matches %q", imf.ErrNothingToWatch, w.pattern.String())
+		return fmt.Errorf("%w: no live process matches %s", imf.ErrNothingToWatch, quoted(w.patterns))
 	}
 	return nil
 }
 
-// armPidFile watches the process named by the pid file, if it is alive and
+// armPidFile watches the process named by a pid file, if it is alive and
 // started no later than the file was last written (a PID reused by a later
 // process is not the resource's).
-func (p *Plugin) armPidFile(w *pronWatch) error {
-	fi, err := os.Stat(w.pidFile)
+func (p *Plugin) armPidFile(w *pronWatch, file string) error {
+	fi, err := os.Stat(file)
 	if err != nil {
 		return fmt.Errorf("%w: pid file: %w", imf.ErrNothingToWatch, err)
 	}
-	pid, err := readFile(w.pidFile, func(f *os.File) (int, error) { return ParsePidFile(f) })
+	pid, err := readFile(file, func(f *os.File) (int, error) { return ParsePidFile(f) })
 	if err != nil {
-		return fmt.Errorf("%w: pid file %s: %w", imf.ErrNothingToWatch, w.pidFile, err)
+		return fmt.Errorf("%w: pid file %s: %w", imf.ErrNothingToWatch, file, err)
 	}
 	id, err := p.pids.Add(pid, w.spec.Resource, func(pid int) error {
 		st, err := readStat(pid)
@@ -146,7 +189,7 @@ func (p *Plugin) armPidFile(w *pronWatch) error {
 		}
 		if started := startTime(st); started.After(fi.ModTime().Add(pidFileSlack)) {
 			return fmt.Errorf("%w: started %s, after pid file %s was written (%s): the PID was reused",
-				ErrGone, started.Format(time.RFC3339Nano), w.pidFile, fi.ModTime().Format(time.RFC3339Nano))
+				ErrGone, started.Format(time.RFC3339Nano), file, fi.ModTime().Format(time.RFC3339Nano))
 		}
 		return nil
 	})
