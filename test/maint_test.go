@@ -176,6 +176,20 @@ func TestRuntimeConfiguration(t *testing.T) {
 	if out, err := exec.Command(vigilBin, "check", n.conf).CombinedOutput(); err != nil {
 		t.Fatalf("main.cf does not check: %v\n%s", err, out)
 	}
+	// Partial changes of lists and associations, and undoing an override.
+	n.must("res", "modify", "mid", "LogDbg", "--add", "DBG_1", "DBG_2")
+	n.must("res", "modify", "mid", "LogDbg", "--delete", "DBG_1")
+	if v := n.must("res", "value", "mid", "LogDbg"); v != "DBG_2" {
+		t.Fatalf("LogDbg = %q after --add and --delete", v)
+	}
+	n.must("res", "modify", "mid", "MonitorStatsParam", "--update", "Frequency", "5")
+	if v := n.must("res", "value", "mid", "MonitorStatsParam"); !strings.Contains(v, "Frequency 5") {
+		t.Fatalf("MonitorStatsParam = %q after --update", v)
+	}
+	n.must("res", "modify", "mid", "MonitorStatsParam", "--undo-override")
+	if b, _ := os.ReadFile(mainCF); bytes.Contains(b, []byte("MonitorStatsParam")) {
+		t.Fatalf("override still in main.cf after --undo-override:\n%s", b)
+	}
 	orig, _ := os.ReadFile(mainCF)
 	for _, tc := range []struct {
 		want string
@@ -189,6 +203,9 @@ func TestRuntimeConfiguration(t *testing.T) {
 		{"must start with a letter", []string{"grp", "add", "1g"}},
 		{"expects int", []string{"res", "modify", "extra", "OnlineDelay", "x"}},
 		{"different groups", []string{"res", "link", "webfile", "extra"}},
+		{`key "DBG_2" is already there`, []string{"res", "modify", "mid", "LogDbg", "--add", "DBG_2"}},
+		{`key "Nope" is not there`, []string{"res", "modify", "mid", "MonitorStatsParam", "--update", "Nope", "1"}},
+		{"is not overridden", []string{"res", "modify", "mid", "MonitorStatsParam", "--undo-override"}},
 	} {
 		n.refused(tc.want, tc.args...)
 		if now, _ := os.ReadFile(mainCF); !bytes.Equal(now, orig) {

@@ -198,3 +198,34 @@ func resDep(f *clientFlags) *cobra.Command {
 		},
 	}
 }
+
+// editFlags are the partial-change modes of vigil res modify (hares -modify
+// -add, -update, -delete and -undo_override).
+type editFlags struct{ plus, update, del, undo bool }
+
+func (e *editFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&e.plus, "add", false, "add keys (keylist), elements (vector) or key value pairs (association)")
+	cmd.Flags().BoolVar(&e.update, "update", false, "change key value pairs (association) or index value pairs (vector)")
+	cmd.Flags().BoolVar(&e.del, "delete", false, "delete the keys or elements named (all with none)")
+	cmd.Flags().BoolVar(&e.undo, "undo-override", false, "drop the resource's override of a static attribute")
+}
+
+// op returns the mode chosen, "" for a whole value.
+func (e *editFlags) op() (string, error) {
+	var ops []string
+	for _, m := range []struct {
+		name string
+		on   bool
+	}{{"add", e.plus}, {"update", e.update}, {"delete", e.del}, {"undo-override", e.undo}} {
+		if m.on {
+			ops = append(ops, m.name)
+		}
+	}
+	switch len(ops) {
+	case 0:
+		return "", nil
+	case 1:
+		return ops[0], nil
+	}
+	return "", fmt.Errorf("modify: --%s cannot be combined", strings.Join(ops, " and --"))
+}

@@ -228,6 +228,7 @@ func resAction(f *clientFlags) *cobra.Command {
 }
 
 func resModify(f *clientFlags) *cobra.Command {
+	var ops editFlags
 	cmd := &cobra.Command{
 		Use:   "modify RES ATTR VALUE...",
 		Short: "Set an attribute (validated, applied at once, written to main.cf)",
@@ -235,15 +236,26 @@ func resModify(f *clientFlags) *cobra.Command {
 			"(none empties it), an association key value pairs. The value is checked against the type,\n" +
 			"applied at once (attr_changed, IMF re-registration) and main.cf is rewritten atomically.\n" +
 			"A bad value changes nothing.",
-		Args:              cobra.MinimumNArgs(2),
-		Example:           "  vigil res modify web1 MonitorInterval 30\n  vigil res modify web1 PidFiles /run/a.pid /run/b.pid",
+		Args: cobra.MinimumNArgs(2),
+		Example: "  vigil res modify web1 MonitorInterval 30\n  vigil res modify web1 PidFiles /run/a.pid /run/b.pid\n" +
+			"  vigil res modify web1 Env --add LANG C      # association: add a key\n" +
+			"  vigil res modify web1 Env --update LANG C.UTF-8\n  vigil res modify web1 Env --delete LANG\n" +
+			"  vigil res modify web1 MonitorInterval --undo-override",
 		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
-			return f.done(cmd, f.client().Modify(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)}))
+			values := append([]string{}, args[2:]...)
+			if op, err := ops.op(); err != nil || op != "" {
+				if err != nil {
+					return usageError(err)
+				}
+				return f.done(cmd, f.client().EditAttr(ctx, args[0], wire.EditRequest{Attribute: args[1], Op: op, Values: values}))
+			}
+			return f.done(cmd, f.client().Modify(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: values}))
 		},
 	}
+	ops.add(cmd)
 	f.addJSONFlag(cmd)
 	return cmd
 }

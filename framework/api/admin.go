@@ -25,6 +25,7 @@ type Admin interface {
 	DeleteResource(name string) error
 	Link(parent, child string) error
 	Unlink(parent, child string) error
+	EditAttr(res, attr, op string, words []string) error
 }
 
 var _ Admin = (*engine.Engine)(nil)
@@ -112,6 +113,22 @@ func (s *Server) adminRoutes(m *http.ServeMux) {
 		if a := admin(w); a != nil {
 			reply(w, wire.OKReply{OK: true}, a.DeleteResource(r.PathValue("name")))
 		}
+	})
+	m.HandleFunc("POST /v1/resources/{name}/edit", func(w http.ResponseWriter, r *http.Request) {
+		a := admin(w)
+		if a == nil {
+			return
+		}
+		var req wire.EditRequest
+		if err := decode(r, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if req.Attribute == "" || req.Op == "" {
+			writeError(w, http.StatusBadRequest, "malformed request body: attribute and op are required")
+			return
+		}
+		reply(w, wire.OKReply{OK: true}, a.EditAttr(r.PathValue("name"), req.Attribute, req.Op, req.Values))
 	})
 	for _, verb := range []string{"link", "unlink"} {
 		m.HandleFunc("POST /v1/resources/{name}/"+verb, func(w http.ResponseWriter, r *http.Request) {

@@ -54,3 +54,9 @@ func (c *Client) Link(ctx context.Context, parent, child string, on bool) error 
 	verb := map[bool]string{true: "link", false: "unlink"}[on]
 	return c.do(ctx, "POST", "/v1/resources/"+esc(parent)+"/"+verb, wire.LinkRequest{Child: child}, nil)
 }
+
+// EditAttr runs vigil res modify with --add, --update, --delete or
+// --undo-override.
+func (c *Client) EditAttr(ctx context.Context, res string, e wire.EditRequest) error {
+	return c.do(ctx, "POST", "/v1/resources/"+esc(res)+"/edit", e, nil)
+}
