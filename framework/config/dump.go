@@ -13,7 +13,8 @@ import (
 // Dump writes cfg to dir: main.cf, and each types file that was read from
 // the configuration directory (not the bundled typedefs) whose text changed. Every file is
 // written atomically: to a temporary file in dir, synced, then renamed over
-// the old one, whose content is kept as <name>.previous. A crash leaves
+// the old one, whose content is kept as <name>.previous (and, for main.cf,
+// the earlier ones as main.cf.previous.1 .. .4, rotatePrevious). A crash leaves
 // either the old or the new file, never a half-written one. A value the
 // language cannot hold (a string with a newline) is refused before anything
 // is written.
@@ -49,7 +50,32 @@ func Dump(cfg *model.Config, dir string) error {
 			return err
 		}
 	}
-	return WriteAtomic(filepath.Join(dir, "main.cf"), files["main.cf"])
+	mainCF := filepath.Join(dir, "main.cf")
+	if cur, err := os.ReadFile(mainCF); err == nil {
+		if bytes.Equal(cur, files["main.cf"]) {
+			return nil // unchanged: the copies are left as they are
+		}
+		rotatePrevious(mainCF)
+	}
+	return WriteAtomic(mainCF, files["main.cf"])
+}
+
+// Generations is how many earlier copies of main.cf a dump keeps:
+// main.cf.previous (the one just replaced), then main.cf.previous.1 (the
+// one before) up to main.cf.previous.<Generations-1>.
+const Generations = 5
+
+// rotatePrevious shifts main.cf.previous to .previous.1, .1 to .2 and so
+// on, dropping the oldest, so that the coming write's previous copy does not
+// replace the last one. Each step is a rename; a failure leaves the older
+// copies as they were and is not an error (the new write still keeps
+// main.cf.previous).
+func rotatePrevious(path string) {
+	prev := path + ".previous"
+	for i := Generations - 2; i >= 1; i-- {
+		os.Rename(fmt.Sprintf("%s.%d", prev, i), fmt.Sprintf("%s.%d", prev, i+1))
+	}
+	os.Rename(prev, prev+".1")
 }
 
 // WriteAtomic replaces path with data atomically, keeping the old content
