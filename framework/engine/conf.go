@@ -16,11 +16,10 @@ import (
 //	  next.Resources[r].Values[attr] = v         c.enabled(), c.Int("X") ...
 //	  Dump(next) ok ──▶ snap.Store(next)         cfg := e.Snapshot()   // agents
 //
-// The structure of the configuration (names, types, groups, dependencies)
-// does not change while the engine runs, so the engine follows
-// dependencies through e.cfg, the configuration it was started with, and
-// reads attributes through conf, which looks the resource up by name in the
-// current snapshot.
+// The engine follows dependencies through the structure (e.topo()), which
+// only a structural change replaces (structure.go), and reads attributes
+// through conf, which looks the resource up by name in the current
+// snapshot.
 
 // conf is one resource of the current snapshot: never written.
 type conf struct{ *model.Resource }
