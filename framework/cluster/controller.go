@@ -203,8 +203,12 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 			c.launch(ctx, name, "switch to "+v.Targets[name], func(ctx context.Context) error {
 				return c.eng.MoveOffline(ctx, name, causeMove)
 			})
+		case owner == me && !up && c.m.Token(name) == 0:
+			// Owned under a lease that outlived a fencing (or a previous
+			// incarnation's): the group was taken offline; let it go.
+			c.Released(name, causeMove)
 		case owner == me:
-			if !up && !v.Faults[name][me] && gs.Flags&state.GroupFaulted == 0 && c.m.Token(name) > 0 {
+			if !up && !v.Faults[name][me] && gs.Flags&state.GroupFaulted == 0 {
 				c.online(ctx, name, "owner, offline here")
 			}
 		case owner != "":

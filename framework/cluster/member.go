@@ -152,9 +152,9 @@ func (m *Member) Join(ctx context.Context) error {
 	return nil
 }
 
-// revoke ends a lease, best effort, within one TTL.
+// revoke ends a lease, best effort, within TTL/5.
 func (m *Member) revoke(id clientv3.LeaseID) {
-	ctx, cancel := context.WithTimeout(context.Background(), m.o.TTL)
+	ctx, cancel := context.WithTimeout(context.Background(), m.o.TTL/5)
 	defer cancel()
 	if _, err := m.o.Client.Revoke(ctx, id); err != nil && !errors.Is(err, rpctypes.ErrLeaseNotFound) {
 		m.o.Logger.Debug("revoke lease", zap.Int64("lease", int64(id)), zap.Error(err))
@@ -313,13 +313,29 @@ func (m *Member) fence(deadline time.Time, why string) {
 	}
 }
 
-// rejoin revokes the old lease (best effort) and joins again, retrying
-// every TTL/5 until ctx ends.
+// rejoin returns to the cluster after fencing. When the old lease is
+// still alive (renewals were only late), renewing it makes the member live
+// again: its owner keys are still there, and the controller releases those
+// of groups it took offline. Otherwise it revokes the old lease (best
+// effort) and joins with a new one, retrying every TTL/5 until ctx ends.
 func (m *Member) rejoin(ctx context.Context) {
 	m.mu.Lock()
 	old := m.lease
 	m.mu.Unlock()
+	renew, _, _ := m.timing()
 	if old != 0 {
+		send := m.o.Clock.Now()
+		rctx, cancel := context.WithTimeout(ctx, renew)
+		resp, err := m.o.Client.KeepAliveOnce(rctx, old)
+		cancel()
+		if err == nil && resp.TTL > 0 {
+			m.mu.Lock()
+			m.live, m.validUntil = true, send.Add(time.Duration(resp.TTL)*time.Second)
+			m.signal()
+			m.mu.Unlock()
+			m.o.Logger.Info("lease renewed again after fencing", zap.String("system", m.o.System))
+			return
+		}
 		m.revoke(old)
 	}
 	for ctx.Err() == nil {

@@ -116,11 +116,11 @@ type bed struct {
 
 // bnode is one node: its namespace, directories and daemon.
 type bnode struct {
-	b                       *bed
-	name, ns, ip, veth      string
+	b                          *bed
+	name, ns, ip, veth         string
 	conf, stateDir, logs, sock string
-	cmd                     *exec.Cmd
-	done                    chan struct{}
+	cmd                        *exec.Cmd
+	done                       chan struct{}
 }
 
 // ip runs iproute2.

@@ -102,6 +102,7 @@ func TestKillOwner(t *testing.T) {
 			return next != "" && next != "!" && next != owner
 		})
 		times = append(times, time.Since(t0))
+		t.Logf("round %d: %s killed, g ONLINE on %s after %s", r, owner, next, times[r].Round(time.Millisecond))
 		victim.start()
 		b.eventually(owner+" RUNNING again", func() bool { return b.node(next).sysState(owner) == "RUNNING" })
 		if got := b.where(); got != next {
@@ -160,6 +161,7 @@ func TestPartitionOwner(t *testing.T) {
 			return false
 		})
 		times = append(times, time.Since(t0))
+		t.Logf("round %d: %s cut off, g ONLINE on %s after %s", r, owner, next, times[r].Round(time.Millisecond))
 		b.eventually(owner+" took g offline by itself", func() bool { return iso.state() != "ONLINE" })
 		if _, err := os.Stat(filepath.Join(b.dir, "run", owner, "pid")); err == nil {
 			t.Errorf("round %d: %s still has its managed process while isolated", r, owner)
