@@ -212,9 +212,32 @@ func TestRuntimeConfiguration(t *testing.T) {
 			t.Fatalf("refused %v changed main.cf", tc.args)
 		}
 	}
+	// Type-level values: applied to every resource of the type, written to
+	// the types file; a bundled type or a bad value changes nothing.
+	typesCF := n.conf + "/SleeperTypes.cf"
+	n.must("type", "modify", "Sleeper", "OfflineMonitorInterval", "3")
+	if v := n.must("res", "value", "extra", "OfflineMonitorInterval"); v != "3" {
+		t.Fatalf("OfflineMonitorInterval of extra = %q after type modify", v)
+	}
+	if b, _ := os.ReadFile(typesCF); !bytes.Contains(b, []byte("OfflineMonitorInterval = 3")) {
+		t.Fatalf("types file does not hold the change:\n%s", b)
+	}
+	origTypes, _ := os.ReadFile(typesCF)
+	n.refused("bundled type definitions", "type", "modify", "FileOnOff", "MonitorInterval", "5")
+	n.refused("expects int", "type", "modify", "Sleeper", "MonitorInterval", "x")
+	n.refused("has no static attribute", "type", "modify", "Sleeper", "PidFile", "x")
+	if now, _ := os.ReadFile(typesCF); !bytes.Equal(now, origTypes) {
+		t.Fatal("a refused type modify changed the types file")
+	}
+	if now, _ := os.ReadFile(mainCF); !bytes.Equal(now, orig) {
+		t.Fatal("a type modify changed main.cf")
+	}
 	n.stop()
 	n.start()
 	n.waitGroup("app", "ONLINE")
+	if v := n.must("res", "value", "mid", "OfflineMonitorInterval"); v != "3" {
+		t.Fatalf("OfflineMonitorInterval = %q after a restart", v)
+	}
 	if s := n.state("res", "extra"); s != "ONLINE" {
 		t.Fatalf("extra = %s after a restart", s)
 	}

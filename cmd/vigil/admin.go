@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vigil-ha/vigil/framework/api/wire"
 )
 
 // grpAdminCmds are the hagrp maintenance and configuration verbs.
@@ -228,4 +230,25 @@ func (e *editFlags) op() (string, error) {
 		return ops[0], nil
 	}
 	return "", fmt.Errorf("modify: --%s cannot be combined", strings.Join(ops, " and --"))
+}
+
+func typeModify(f *clientFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "modify TYPE ATTR VALUE...",
+		Short: "Set the type-level value of a static attribute (like hatype -modify)",
+		Long: "Set a static attribute of a type. Every resource of the type that does not override it gets\n" +
+			"the value at once; the types file is rewritten atomically after the whole configuration is\n" +
+			"validated as vigil check would. Only a type defined in the configuration directory can be\n" +
+			"changed (copy a bundled types file there first).",
+		Args:              cobra.MinimumNArgs(2),
+		Example:           "  vigil type modify Process MonitorInterval 30\n  vigil type modify Web LogDbg DBG_1 DBG_3",
+		ValidArgsFunction: completeNames(f, typeName, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext()
+			defer cancel()
+			return f.done(cmd, f.client().ModifyType(ctx, args[0], wire.ModifyRequest{Attribute: args[1], Values: append([]string{}, args[2:]...)}))
+		},
+	}
+	f.addJSONFlag(cmd)
+	return cmd
 }

@@ -59,6 +59,6 @@ func newTypeCmd() *cobra.Command {
 		},
 	}
 	df.addJSONFlag(display)
-	cmd.AddCommand(list, display)
+	cmd.AddCommand(list, display, typeModify(f))
 	return cmd
 }

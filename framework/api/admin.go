@@ -26,6 +26,7 @@ type Admin interface {
 	Link(parent, child string) error
 	Unlink(parent, child string) error
 	EditAttr(res, attr, op string, words []string) error
+	ModifyType(typ, attr string, words []string) error
 }
 
 var _ Admin = (*engine.Engine)(nil)
@@ -129,6 +130,22 @@ func (s *Server) adminRoutes(m *http.ServeMux) {
 			return
 		}
 		reply(w, wire.OKReply{OK: true}, a.EditAttr(r.PathValue("name"), req.Attribute, req.Op, req.Values))
+	})
+	m.HandleFunc("POST /v1/types/{name}/modify", func(w http.ResponseWriter, r *http.Request) {
+		a := admin(w)
+		if a == nil {
+			return
+		}
+		var req wire.ModifyRequest
+		if err := decode(r, &req); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if req.Attribute == "" {
+			writeError(w, http.StatusBadRequest, "malformed request body: no attribute given")
+			return
+		}
+		reply(w, wire.OKReply{OK: true}, a.ModifyType(r.PathValue("name"), req.Attribute, req.Values))
 	})
 	for _, verb := range []string{"link", "unlink"} {
 		m.HandleFunc("POST /v1/resources/{name}/"+verb, func(w http.ResponseWriter, r *http.Request) {

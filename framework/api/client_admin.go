@@ -60,3 +60,8 @@ func (c *Client) Link(ctx context.Context, parent, child string, on bool) error 
 func (c *Client) EditAttr(ctx context.Context, res string, e wire.EditRequest) error {
 	return c.do(ctx, "POST", "/v1/resources/"+esc(res)+"/edit", e, nil)
 }
+
+// ModifyType sets the type-level value of a static attribute.
+func (c *Client) ModifyType(ctx context.Context, typ string, m wire.ModifyRequest) error {
+	return c.do(ctx, "POST", "/v1/types/"+esc(typ)+"/modify", m, nil)
+}
