@@ -164,3 +164,48 @@ func TestIMFStartedByHand(t *testing.T) {
 	})
 	n.stop()
 }
+
+// TestIMFScriptProtocol: a script agent with imf_register and
+// imf_getnotification (and no amfregister.xml) is registered through
+// imf_register once online; a line naming it on imf_getnotification's
+// output brings a monitor with cause imf, which sees the killed process,
+// and RestartLimit brings it back; stopping unregisters it.
+func TestIMFScriptProtocol(t *testing.T) {
+	n := newNode(t, "imf")
+	agentDir := n.path("conf/agents/ScriptImf")
+	n.start()
+	n.must("grp", "online", "gsc", "--wait")
+	n.registeredOnline("sl2")
+	regs, _ := os.ReadFile(agentDir + "/registrations")
+	if !strings.Contains(string(regs), "sl2 start online") {
+		t.Fatalf("imf_register not run as <res> start online: %q", regs)
+	}
+	pid, ok := livePid(n.path("run/sl2.pid"))
+	if !ok {
+		t.Fatal("sl2: no live sleep")
+	}
+	seen := len(n.events())
+	syscall.Kill(pid, syscall.SIGKILL)
+	// Nothing watches the process but the agent's own notifier: tell it.
+	n.eventually("imf_getnotification following its events file", 20*time.Second, func() bool {
+		f, err := os.OpenFile(agentDir+"/events", os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return false
+		}
+		f.WriteString("sl2\n")
+		f.Close()
+		for _, e := range n.events()[seen:] {
+			if e.Resource == "sl2" && e.Kind == events.KindState && e.Cause == "imf" {
+				return true
+			}
+		}
+		return false
+	})
+	n.eventually("sl2 ONLINE again", 30*time.Second, func() bool { return n.state("res", "sl2") == "ONLINE" })
+	n.must("grp", "offline", "gsc", "--wait")
+	regs, _ = os.ReadFile(agentDir + "/registrations")
+	if !strings.Contains(string(regs), "sl2 stop online") {
+		t.Errorf("no imf_register stop: %q", regs)
+	}
+	n.stop()
+}

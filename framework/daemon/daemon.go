@@ -285,7 +285,7 @@ func (d *Daemon) newAgent(t *model.Type, h engine.AgentHooks) (engine.Agent, err
 		o.Env = d.clu.fencingEnv
 	}
 	o.MonitorDone = d.monitorDone(t.Name, h.Notify)
-	timf, err := d.typeIMF(t, kind)
+	timf, err := d.typeIMF(t, kind, impl, h.Snapshot)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -8,9 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/agent"
 	"github.com/vigil-ha/vigil/framework/api/wire"
+	"github.com/vigil-ha/vigil/framework/arglist"
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/config/syntax"
+	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/runner"
@@ -60,18 +64,50 @@ func LoadDescriptor(t *model.Type, path string) (*amfxml.Descriptor, error) {
 	return desc, nil
 }
 
-// typeIMF returns the IMF of a type, or nil when its agent has no
-// descriptor. A descriptor with errors stops the agent from starting.
-func (d *Daemon) typeIMF(t *model.Type, kind string) (*imf.TypeIMF, error) {
-	path := DescriptorPath(t, kind, d.env)
-	if path == "" {
+// boundIMF is the IMF the daemon gives an agent: descriptor-driven
+// (imf.TypeIMF) or a script agent's imf_* entry points (imf.ScriptIMF).
+type boundIMF interface {
+	agent.IMF
+	Bind(monitorNow func(resource, cause string))
+}
+
+// longStarter starts a long-running entry point (runner.Script).
+type longStarter interface {
+	StartLong(ctx context.Context, req ep.Request, lines func([]byte)) (*runner.Process, error)
+}
+
+// typeIMF returns the IMF of a type: from the amfregister.xml of its agent
+// directory (a descriptor with errors stops the agent from starting), else
+// from its imf_register and imf_getnotification scripts, else nil.
+func (d *Daemon) typeIMF(t *model.Type, kind string, impl ep.Implementation, snapshot func() *model.Config) (boundIMF, error) {
+	if path := DescriptorPath(t, kind, d.env); path != "" {
+		desc, err := LoadDescriptor(t, path)
+		if err != nil {
+			return nil, fmt.Errorf("type %q: %w", t.Name, err)
+		}
+		return d.imf.ForType(t.Name, desc), nil
+	}
+	sc, ok := impl.(longStarter)
+	if !ok || !impl.Has(ep.IMFRegister) || !impl.Has(ep.IMFGetNotification) {
 		return nil, nil
 	}
-	desc, err := LoadDescriptor(t, path)
-	if err != nil {
-		return nil, fmt.Errorf("type %q: %w", t.Name, err)
+	version := arglist.V50
+	if v, ok := impl.(arglist.Versioned); ok && v.Version() != 0 {
+		version = v.Version()
 	}
-	return d.imf.ForType(t.Name, desc), nil
+	return d.imf.ForScript(t.Name, imf.ScriptOptions{Impl: impl,
+		Build: func(n ep.Name, r *model.Resource, x arglist.Extra) (ep.Request, error) {
+			spec := agent.RequestSpec{EP: n, Resource: r, Version: version, Extra: x}
+			if snapshot != nil {
+				if spec.Config = snapshot(); spec.Config != nil && spec.Config.Resources[r.Name] != nil {
+					spec.Resource = spec.Config.Resources[r.Name]
+				}
+			}
+			return agent.BuildRequest(spec)
+		},
+		Start: func(ctx context.Context, req ep.Request, lines func([]byte)) (imf.LongProcess, error) {
+			return sc.StartLong(ctx, req, lines)
+		}}), nil
 }
 
 // CheckDescriptors validates, for `vigil check`, the amfregister.xml of

@@ -34,6 +34,7 @@ type Manager struct {
 	mu       sync.Mutex
 	res      map[string]*registration // by resource name (unique across types)
 	fellBack map[string]bool          // plugins whose unavailability was said
+	scripts  []*ScriptIMF             // script agents' IMF, closed with the manager
 }
 
 // registration is one resource's registration (or its last failure).
@@ -287,5 +288,13 @@ func (m *Manager) Plugins() []PluginStatus {
 	return out
 }
 
-// Close closes the plugins.
-func (m *Manager) Close() error { return m.o.Registry.Close() }
+// Close stops the script agents' notifiers and closes the plugins.
+func (m *Manager) Close() error {
+	m.mu.Lock()
+	scripts := m.scripts
+	m.mu.Unlock()
+	for _, s := range scripts {
+		s.Close()
+	}
+	return m.o.Registry.Close()
+}
