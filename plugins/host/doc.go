@@ -16,7 +16,9 @@
 // and it is relaunched. A call in flight when the plugin dies fails with
 // Outcome Signaled ("plugin exited"), which the state machine treats like
 // a script killed by a signal (UNKNOWN for monitor), not as a fault by
-// itself; once the plugin is back, its resources are probed again.
+// itself; calls that arrive while it is being relaunched wait for it
+// within their own deadline; once the plugin is back, its resources are
+// probed again.
 //
 // The plugin's stderr — hclog JSON lines from sdk.Serve, plain lines,
 // panics and their stack traces — goes into the type's agent log. No

@@ -61,7 +61,8 @@ type instance struct {
 type Host struct {
 	o          Options
 	mu         sync.Mutex
-	cur        *instance // nil while relaunching
+	cur        *instance     // nil while relaunching
+	up         chan struct{} // closed once cur is set; replaced when it is retired
 	gen        int
 	eps        map[ep.Name]bool
 	onRelaunch func()
@@ -94,12 +95,13 @@ func New(o Options) (*Host, error) {
 	if o.MaxBackoff < o.MinBackoff {
 		o.MaxBackoff = max(DefaultMaxBackoff, o.MinBackoff)
 	}
-	h := &Host{o: o, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	h := &Host{o: o, kick: make(chan struct{}, 1), done: make(chan struct{}), up: make(chan struct{})}
 	inst, eps, err := h.launch()
 	if err != nil {
 		return nil, err
 	}
 	h.cur, h.eps = inst, eps
+	close(h.up)
 	h.wg.Add(1)
 	go h.supervise()
 	return h, nil

@@ -149,6 +149,9 @@ func TestHang(t *testing.T) {
 	}
 	old := f.h.Pid()
 	unix.Kill(old, unix.SIGSTOP)
+	if !waitFor(func() bool { st, err := proc.ReadStat(old); return err == nil && st.State == 'T' }) {
+		t.Fatal("plugin did not stop on SIGSTOP")
+	}
 	if r := f.monitor(t, "ok", 500*time.Millisecond); r.Outcome != ep.TimedOut {
 		t.Fatalf("monitor of a stopped plugin: %s (%v), want timed out", r.Outcome, r.Err)
 	}

@@ -21,26 +21,18 @@ func (h *Host) Run(ctx context.Context, req ep.Request) ep.Result {
 }
 
 func (h *Host) run(ctx context.Context, req ep.Request) ep.Result {
-	h.mu.Lock()
-	inst, closed, has := h.cur, h.closed, h.eps[req.EP]
-	h.mu.Unlock()
-	switch {
-	case closed:
-		return ep.Result{Outcome: ep.Canceled, Err: fmt.Errorf("%s of %q: %w", req.EP, req.Resource, ErrClosed)}
-	case !has:
-		return ep.Result{Outcome: ep.ExecError, Err: fmt.Errorf("%s of type %q: not implemented by plugin %s",
-			req.EP, req.Type, h.o.Path)}
-	case inst == nil:
-		return ep.Result{Outcome: ep.ExecError, Err: fmt.Errorf("%s of %q: %w", req.EP, req.Resource, ErrPluginDown)}
-	}
-	call, err := inproc.NewCall(req, h.o.Type, h.o.Logger)
-	if err != nil {
-		return ep.Result{Outcome: ep.ExecError, Err: err}
-	}
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
+	}
+	inst, res, ok := h.instance(ctx, req)
+	if !ok {
+		return res
+	}
+	call, err := inproc.NewCall(req, h.o.Type, h.o.Logger)
+	if err != nil {
+		return ep.Result{Outcome: ep.ExecError, Err: err}
 	}
 	rep, err := inst.agent.Call(ctx, call)
 	if err == nil {
@@ -61,6 +53,34 @@ func (h *Host) run(ctx context.Context, req ep.Request) ep.Result {
 	h.retire(inst)
 	return ep.Result{Outcome: ep.Signaled, Signal: "plugin exited",
 		Err: fmt.Errorf("%s of %q: %w: %w", req.EP, req.Resource, ErrPluginExited, err)}
+}
+
+// instance returns the running plugin for req. While the plugin is being
+// relaunched the call waits for it, within its own deadline.
+func (h *Host) instance(ctx context.Context, req ep.Request) (*instance, ep.Result, bool) {
+	for {
+		h.mu.Lock()
+		inst, closed, has, up := h.cur, h.closed, h.eps[req.EP], h.up
+		h.mu.Unlock()
+		switch {
+		case closed:
+			return nil, ep.Result{Outcome: ep.Canceled, Err: fmt.Errorf("%s of %q: %w", req.EP, req.Resource, ErrClosed)}, false
+		case inst != nil && !has:
+			return nil, ep.Result{Outcome: ep.ExecError, Err: fmt.Errorf("%s of type %q: not implemented by plugin %s",
+				req.EP, req.Type, h.o.Path)}, false
+		case inst != nil:
+			return inst, ep.Result{}, true
+		}
+		select {
+		case <-up:
+		case <-h.done:
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return nil, ep.Result{Outcome: ep.TimedOut, Err: fmt.Errorf("%s of %q: %w", req.EP, req.Resource, ErrPluginDown)}, false
+			}
+			return nil, ep.Result{Outcome: ep.Canceled, Err: fmt.Errorf("%s of %q: %w", req.EP, req.Resource, ctx.Err())}, false
+		}
+	}
 }
 
 // capOutput applies the action cap (2048 bytes) or the general one.

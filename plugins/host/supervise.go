@@ -36,6 +36,7 @@ func (h *Host) retire(inst *instance) {
 		return
 	}
 	h.cur = nil
+	h.up = make(chan struct{})
 	h.mu.Unlock()
 	h.kill(inst)
 	select {
@@ -98,6 +99,7 @@ func (h *Host) relaunch() bool {
 		return true
 	}
 	h.cur, h.eps = inst, eps
+	close(h.up)
 	f := h.onRelaunch
 	h.mu.Unlock()
 	h.o.Logger.Info("plugin relaunched; probing its resources", zap.Int("pid", inst.pid))
