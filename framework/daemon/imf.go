@@ -35,6 +35,9 @@ func (d *Daemon) newIMF() *imf.Manager {
 	reg.Register(mount.New(mount.Options{Notify: notify, Logger: log}))
 	m = imf.NewManager(imf.ManagerOptions{Registry: reg, Publish: func(e events.Event) { d.bus.Publish(e) },
 		Logger: log, Clock: clock.Real{}})
+	if d.met != nil {
+		d.met.Registry().MustRegister(newIMFCollector(m))
+	}
 	return m
 }
 
