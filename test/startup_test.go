@@ -42,3 +42,24 @@ func TestRequestDuringStartupProbes(t *testing.T) {
 	}
 	n.eventually("group ONLINE", 30*time.Second, func() bool { return n.state("grp", "g") == "ONLINE" })
 }
+
+// TestIntentNotSavedE2E: when the group intents cannot be written (here
+// intent.json is a directory), `grp online` fails with the reason, nothing
+// is commanded and the group's intent stays unset.
+func TestIntentNotSavedE2E(t *testing.T) {
+	n := newNode(t, "modify")
+	n.start()
+	if err := os.MkdirAll(n.path("state/intent.json/blocked"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := n.vigil("grp", "online", "g", "--wait")
+	if code == 0 || !strings.Contains(stderr, "the intent cannot be saved, so nothing is done") {
+		t.Fatalf("grp online with intents that cannot be saved: exit %d, %q", code, stderr)
+	}
+	if reqs := requestOrder(n.events()); len(reqs) != 0 {
+		t.Fatalf("commanded %v although the request was refused", reqs)
+	}
+	if out := n.must("grp", "display", "g", "--json"); strings.Contains(out, `"intent"`) {
+		t.Fatalf("intent recorded although it could not be saved: %s", out)
+	}
+}
