@@ -30,6 +30,11 @@ group g (
 		PathName = "/bin/sleep"
 		Arguments = "1000"
 	)
+
+	Application a1 (
+		StartProgram = "/bin/true"
+		PidFiles = { "/run/a1.pid" }
+	)
 `
 
 // checkMessages writes cfg with value attr=v set on res to a fresh
@@ -95,7 +100,7 @@ func TestModifyValidatesAsCheck(t *testing.T) {
 		{"ManageFaults bogus", "f1", "ManageFaults", []string{"bogus"}},
 		{"IMF Mode 9", "f1", "IMF", []string{"Mode", "9", "MonitorFreq", "1", "RegisterRetryLimit", "3"}},
 		{"MonitorStatsParam Frequency 99", "f1", "MonitorStatsParam", []string{"Frequency", "99"}},
-		{"over 425 values", "p1", "Arguments", []string{strings.Repeat("y", model.MaxValueLen+1)}},
+		{"over 425 values", "a1", "PidFiles", many},
 		{"ArgList override", "f1", "ArgList", []string{"PathName", "MonitorInterval"}},
 		{"Operations override", "f1", "Operations", []string{"None"}},
 		{"AgentDirectory override", "f1", "AgentDirectory", []string{"/tmp"}},
