@@ -169,6 +169,10 @@ func (g *Agent) Online(ctx context.Context, r *sdk.Resource) (int, error) {
 		return 0, fmt.Errorf("start %s: %s (exit %d): %v", a.path, res.Outcome, res.ExitCode, res.Err)
 	}
 	deadline := g.clock.Now().Add(StartWait)
+	// The launcher returns before the program has exec'd: look again after
+	// 1 ms, doubling to 20 ms, so a restart is not held up by a whole poll
+	// step (kill -> ONLINE again is in the tens of milliseconds with IMF).
+	step := time.Millisecond
 	for {
 		pids, err := g.targets(r, a)
 		if err != nil {
@@ -184,8 +188,9 @@ func (g *Agent) Online(ctx context.Context, r *sdk.Resource) (int, error) {
 		}
 		select {
 		case <-ctx.Done():
-		case <-g.clock.After(20 * time.Millisecond):
+		case <-g.clock.After(step):
 		}
+		step = min(2*step, 20*time.Millisecond)
 	}
 }
 

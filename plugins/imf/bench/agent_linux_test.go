@@ -94,6 +94,7 @@ func (p *procImpl) current() int {
 type rig struct {
 	a       *agent.Agent
 	impl    *procImpl
+	pid     func() int // the resource's process now
 	mgr     *imf.Manager
 	states  chan events.Event
 	noticed atomic.Int64 // when the last IMF notice asked for a monitor
@@ -109,6 +110,7 @@ func newRig(tb testing.TB, withIMF, script bool) *rig {
 	tb.Helper()
 	arg := strconv.Itoa(200000 + os.Getpid()%100000*7 + int(time.Now().UnixNano()%1000))
 	g := &rig{impl: &procImpl{script: script, arg: arg}, states: make(chan events.Event, 1024)}
+	g.pid = g.impl.current
 	mode := 0
 	if withIMF {
 		mode = 2
@@ -197,7 +199,7 @@ func (g *rig) waitRegistered(tb testing.TB) {
 	if g.mgr == nil {
 		return
 	}
-	pid := "[" + strconv.Itoa(g.impl.current()) + "]"
+	pid := "[" + strconv.Itoa(g.pid()) + "]"
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		for _, p := range g.mgr.Plugins() {
 			for _, w := range p.Watches {
@@ -231,7 +233,7 @@ func killLoop(b *testing.B, g *rig) {
 			<-g.states
 		}
 		t0 := time.Now()
-		syscall.Kill(g.impl.current(), syscall.SIGKILL)
+		syscall.Kill(g.pid(), syscall.SIGKILL)
 		t1 := g.waitState(b, "OFFLINE")
 		if os.Getenv("VIGIL_BENCH_DEBUG") != "" && t1.Sub(t0) > 10*time.Millisecond {
 			fmt.Fprintf(os.Stderr, "slow: state %v notice %v\n", t1.Sub(t0), time.Unix(0, g.noticed.Load()).Sub(t0))
