@@ -190,6 +190,14 @@ func TestRuntimeConfiguration(t *testing.T) {
 	if b, _ := os.ReadFile(mainCF); bytes.Contains(b, []byte("MonitorStatsParam")) {
 		t.Fatalf("override still in main.cf after --undo-override:\n%s", b)
 	}
+	// A value for this system only (Attr@sys).
+	n.must("res", "modify", "extra", "OnlineDelay", "1", "--sys", "e2e1")
+	if v := n.must("res", "value", "extra", "OnlineDelay"); v != "1" {
+		t.Fatalf("OnlineDelay of extra = %q after modify --sys", v)
+	}
+	if b, _ := os.ReadFile(mainCF); !bytes.Contains(b, []byte("OnlineDelay@e2e1 = 1")) {
+		t.Fatalf("per-system value not in main.cf:\n%s", b)
+	}
 	orig, _ := os.ReadFile(mainCF)
 	for _, tc := range []struct {
 		want string
@@ -206,6 +214,8 @@ func TestRuntimeConfiguration(t *testing.T) {
 		{`key "DBG_2" is already there`, []string{"res", "modify", "mid", "LogDbg", "--add", "DBG_2"}},
 		{`key "Nope" is not there`, []string{"res", "modify", "mid", "MonitorStatsParam", "--update", "Nope", "1"}},
 		{"is not overridden", []string{"res", "modify", "mid", "MonitorStatsParam", "--undo-override"}},
+		{"system other is not declared", []string{"res", "modify", "mid", "OnlineDelay", "5", "--sys", "other"}},
+		{"there is no value of OnlineDelay for system e2e1", []string{"res", "modify", "mid", "OnlineDelay", "--delete", "--sys", "e2e1"}},
 	} {
 		n.refused(tc.want, tc.args...)
 		if now, _ := os.ReadFile(mainCF); !bytes.Equal(now, orig) {
@@ -240,6 +250,13 @@ func TestRuntimeConfiguration(t *testing.T) {
 	}
 	if s := n.state("res", "extra"); s != "ONLINE" {
 		t.Fatalf("extra = %s after a restart", s)
+	}
+	if v := n.must("res", "value", "extra", "OnlineDelay"); v != "1" {
+		t.Fatalf("OnlineDelay@e2e1 of extra = %q after a restart", v)
+	}
+	n.must("res", "modify", "extra", "OnlineDelay", "--delete", "--sys", "e2e1")
+	if v := n.must("res", "value", "extra", "OnlineDelay"); v != "0" {
+		t.Fatalf("OnlineDelay of extra = %q after the per-system value was removed", v)
 	}
 	var d wire.DepsView
 	if err := json.Unmarshal([]byte(n.must("res", "dep", "extra", "--json")), &d); err != nil {

@@ -203,13 +203,31 @@ func resDep(f *clientFlags) *cobra.Command {
 
 // editFlags are the partial-change modes of vigil res modify (hares -modify
 // -add, -update, -delete and -undo_override).
-type editFlags struct{ plus, update, del, undo bool }
+type editFlags struct {
+	plus, update, del, undo bool
+	sys                     string
+}
 
 func (e *editFlags) add(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&e.plus, "add", false, "add keys (keylist), elements (vector) or key value pairs (association)")
 	cmd.Flags().BoolVar(&e.update, "update", false, "change key value pairs (association) or index value pairs (vector)")
 	cmd.Flags().BoolVar(&e.del, "delete", false, "delete the keys or elements named (all with none)")
 	cmd.Flags().BoolVar(&e.undo, "undo-override", false, "drop the resource's override of a static attribute")
+	cmd.Flags().StringVar(&e.sys, "sys", "", "the value for this system only (Attr@SYS in main.cf); with --delete, remove it")
+}
+
+// sysOp returns the mode of a --sys change: the whole value, or --delete.
+func (e *editFlags) sysOp() (string, error) {
+	switch op, err := e.op(); {
+	case err != nil:
+		return "", err
+	case op == "":
+		return "set", nil
+	case op == "delete":
+		return "delete", nil
+	default:
+		return "", fmt.Errorf("modify: --sys takes a whole value or --delete, not --%s", op)
+	}
 }
 
 // op returns the mode chosen, "" for a whole value.

@@ -240,12 +240,21 @@ func resModify(f *clientFlags) *cobra.Command {
 		Example: "  vigil res modify web1 MonitorInterval 30\n  vigil res modify web1 PidFiles /run/a.pid /run/b.pid\n" +
 			"  vigil res modify web1 Env --add LANG C      # association: add a key\n" +
 			"  vigil res modify web1 Env --update LANG C.UTF-8\n  vigil res modify web1 Env --delete LANG\n" +
-			"  vigil res modify web1 MonitorInterval --undo-override",
+			"  vigil res modify web1 MonitorInterval --undo-override\n" +
+			"  vigil res modify web1 PathName /opt/web/bin/web --sys node2   # PathName@node2\n" +
+			"  vigil res modify web1 PathName --delete --sys node2",
 		ValidArgsFunction: completeNames(f, resourceName, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := cmdContext()
 			defer cancel()
 			values := append([]string{}, args[2:]...)
+			if ops.sys != "" {
+				op, err := ops.sysOp()
+				if err != nil {
+					return usageError(err)
+				}
+				return f.done(cmd, f.client().EditAttr(ctx, args[0], wire.EditRequest{Attribute: args[1], Op: op, Values: values, System: ops.sys}))
+			}
 			if op, err := ops.op(); err != nil || op != "" {
 				if err != nil {
 					return usageError(err)

@@ -27,6 +27,7 @@ type Admin interface {
 	Unlink(parent, child string) error
 	EditAttr(res, attr, op string, words []string) error
 	ModifyType(typ, attr string, words []string) error
+	ModifySys(res, attr, sys string, words []string, del bool) error
 }
 
 var _ Admin = (*engine.Engine)(nil)
@@ -127,6 +128,14 @@ func (s *Server) adminRoutes(m *http.ServeMux) {
 		}
 		if req.Attribute == "" || req.Op == "" {
 			writeError(w, http.StatusBadRequest, "malformed request body: attribute and op are required")
+			return
+		}
+		if req.System != "" {
+			if req.Op != "set" && req.Op != "delete" {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("malformed request body: op %q with a system (set or delete)", req.Op))
+				return
+			}
+			reply(w, wire.OKReply{OK: true}, a.ModifySys(r.PathValue("name"), req.Attribute, req.System, req.Values, req.Op == "delete"))
 			return
 		}
 		reply(w, wire.OKReply{OK: true}, a.EditAttr(r.PathValue("name"), req.Attribute, req.Op, req.Values))

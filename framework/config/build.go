@@ -88,6 +88,10 @@ func (l *loader) addType(cfg *model.Config, td *syntax.TypeDef) {
 		t.Order = append(t.Order, d.Name)
 	}
 	for _, a := range td.Assigns {
+		if a.System != "" {
+			l.errorf(a.SysPos, "%s@%s: per-system values are allowed on resource attributes only, not in type %s", a.Name, a.System, td.Name)
+			continue
+		}
 		if p, ok := t.StaticPos[a.Name]; ok {
 			l.errorf(a.Pos, "attribute %s given a value twice in type %s (first at %s)", a.Name, td.Name, first(p, a.Pos))
 			continue
@@ -240,6 +244,10 @@ var groupAttrDims = map[string]*model.AttrDef{
 func (b *mainBuilder) attrs(as []*syntax.Assign, into map[string]model.Value, pos map[string]syntax.Pos, owner string) {
 	seen := map[string]syntax.Pos{}
 	for _, a := range as {
+		if a.System != "" {
+			b.l.errorf(a.SysPos, "%s@%s: per-system values are allowed on resource attributes only, not on %s", a.Name, a.System, owner)
+			continue
+		}
 		if p, ok := seen[a.Name]; ok {
 			b.l.errorf(a.Pos, "attribute %s of %s given twice (first at %s)", a.Name, owner, first(p, a.Pos))
 			continue
@@ -273,6 +281,10 @@ func (b *mainBuilder) resource(s *syntax.ResourceDef) {
 	b.cfg.Resources[s.Name] = r
 	b.group.Resources = append(b.group.Resources, r)
 	for _, a := range s.Attrs {
+		if a.System != "" {
+			b.perSystem(r, a)
+			continue
+		}
 		if p, ok := r.ValuePos[a.Name]; ok {
 			b.l.errorf(a.Pos, "attribute %s of resource %s given twice (first at %s)", a.Name, s.Name, first(p, a.Pos))
 			continue
@@ -289,6 +301,28 @@ func (b *mainBuilder) resource(s *syntax.ResourceDef) {
 		}
 		r.ValuePos[a.Name] = a.Pos
 	}
+}
+
+// perSystem records `Attr@sys = value` on r; validation checks the value
+// and the system as it checks every other value.
+func (b *mainBuilder) perSystem(r *model.Resource, a *syntax.Assign) {
+	key := a.Name + "@" + a.System
+	if p, ok := r.SysValuePos[key]; ok {
+		b.l.errorf(a.Pos, "attribute %s of resource %s given twice (first at %s)", key, r.Name, first(p, a.Pos))
+		return
+	}
+	def, ok := r.Type.Attr(a.Name)
+	if !ok {
+		def = model.ResourceCatalogue[a.Name]
+	}
+	if r.PerSystem == nil {
+		r.PerSystem, r.SysValuePos = map[string]map[string]model.Value{}, map[string]syntax.Pos{}
+	}
+	if r.PerSystem[a.Name] == nil {
+		r.PerSystem[a.Name] = map[string]model.Value{}
+	}
+	r.PerSystem[a.Name][a.System] = b.l.value(a.Value, def)
+	r.SysValuePos[key] = a.Pos
 }
 
 func (b *mainBuilder) includeHint() string {

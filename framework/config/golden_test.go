@@ -138,7 +138,7 @@ func normalize(c *model.Config) *model.Config {
 		}
 	}
 	for _, r := range c.Resources {
-		r.Pos, r.ValuePos, r.RequirePos = syntax.Pos{}, nil, nil
+		r.Pos, r.ValuePos, r.RequirePos, r.SysValuePos = syntax.Pos{}, nil, nil, nil
 	}
 	for _, g := range c.Groups {
 		g.Pos, g.AttrPos = syntax.Pos{}, nil

@@ -203,6 +203,11 @@ func (p *printer) resource(r *model.Resource) {
 		}
 		p.line("\t\t", k, " = ", value(all[k]))
 	}
+	for _, k := range sortedNames(r.PerSystem) {
+		for _, sys := range sortedNames(r.PerSystem[k]) {
+			p.line("\t\t", k, "@", name(sys), " = ", value(r.PerSystem[k][sys]))
+		}
+	}
 	p.line("\t\t)\n")
 }
 

@@ -104,6 +104,7 @@ func New(s Settings) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.SetLocal(sys) // per-system values (Attr@sys) resolve for this node
 	d := &Daemon{s: s, cfg: cfg, system: sys, bus: events.NewBus(10000, nil), ready: make(chan struct{}),
 		book: stats.NewBook(0)}
 	if err := d.prepare(); err != nil {

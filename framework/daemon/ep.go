@@ -66,6 +66,9 @@ func RunEP(ctx context.Context, o EPOptions, typeName string, name ep.Name, resN
 	if err != nil {
 		return rep, err
 	}
+	if sys, err := chooseSystem(cfg, ""); err == nil {
+		cfg.SetLocal(sys) // as the daemon on this host resolves per-system values
+	}
 	res, ok := cfg.Resources[resName]
 	if !ok {
 		return rep, fmt.Errorf("resource %q is not in the configuration", resName)

@@ -33,7 +33,7 @@ func (e *Engine) AddResource(name, typ, group string) error {
 		if g == nil {
 			return nil, errorfWhat(ErrNotFound, what, "group %q not found", group)
 		}
-		r := bareResource(name, t, g)
+		r := bareResource(name, t, g, next.Local)
 		next.Resources[name] = r
 		g.Resources = append(g.Resources, r)
 		return []string{group}, nil

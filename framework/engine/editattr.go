@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -154,6 +155,90 @@ func (e *Engine) undoOverride(r *model.Resource, d *model.AttrDef, attr string, 
 	v, _ := nr.Attr(attr)
 	e.publish(events.Event{Kind: events.KindAttr, Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
 		Cause: "admin", Detail: fmt.Sprintf("%s override removed: %v", attr, v.Elements())})
+	e.mu.Lock()
+	a := e.agents[r.Type.Name]
+	e.mu.Unlock()
+	if a != nil {
+		if err := a.Update(nr, []string{attr}); err != nil {
+			return errorf(ErrFailed, "%s: configuration saved but the agent refused the change: %w", what, err)
+		}
+	}
+	e.refreshResource(r, "admin")
+	return nil
+}
+
+// ModifySys sets the value of an attribute of a resource for one system
+// only (hares -modify ... -sys SYS, main.cf `Attr@SYS = value`). With no
+// words and del, the per-system value is removed and the resource's common
+// value applies on SYS again. The value is parsed and the configuration
+// validated as for Modify (SYS must be a declared system when main.cf
+// declares systems).
+func (e *Engine) ModifySys(res, attr, sys string, words []string, del bool) error {
+	r, err := e.resource(res)
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("modify resource %q: %s@%s", res, attr, sys)
+	d, ok := attrDef(r, attr)
+	if !ok {
+		return errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
+	}
+	if d.Temp {
+		return errorf(ErrInvalid, "attribute %s of type %s is temporary and cannot be modified", attr, r.Type.Name)
+	}
+	if msg := model.NameError(sys, true); msg != "" {
+		return errorfWhat(ErrInvalid, what, "the system name %q %s", sys, msg)
+	}
+	var v model.Value
+	if !del {
+		if v, err = model.ParseValue(r.Type.Name, d, words); err != nil {
+			return errorf(ErrInvalid, "%w", err)
+		}
+	} else if len(words) > 0 {
+		return errorfWhat(ErrInvalid, what, "--delete with --sys removes the per-system value and takes no value")
+	}
+	next, err := e.change(what, func(next *model.Config) error {
+		nr := next.Resources[res]
+		cur, had := nr.PerSystem[attr][sys]
+		switch {
+		case del && !had:
+			return errorfWhat(ErrNotFound, what, "there is no value of %s for system %s", attr, sys)
+		case !del && had && cur.Equal(v):
+			return errUnchanged
+		}
+		ps := make(map[string]map[string]model.Value, len(nr.PerSystem)+1)
+		for a, m := range nr.PerSystem {
+			ps[a] = m // maps of other attributes are not written
+		}
+		m := cloneValues(ps[attr])
+		if del {
+			delete(m, sys)
+		} else {
+			m[sys] = v
+		}
+		ps[attr] = m
+		if len(m) == 0 {
+			delete(ps, attr)
+		}
+		nr.PerSystem = ps
+		return nil
+	})
+	if errors.Is(err, errUnchanged) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	nr := next.Resources[res]
+	detail := fmt.Sprintf("%s@%s = %v", attr, sys, v.Elements())
+	if del {
+		detail = fmt.Sprintf("%s@%s removed", attr, sys)
+	}
+	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
+		Cause: "admin", Detail: detail})
+	if sys != e.o.System {
+		return nil // resolves only on SYS
+	}
 	e.mu.Lock()
 	a := e.agents[r.Type.Name]
 	e.mu.Unlock()

@@ -50,16 +50,16 @@ type Engine struct {
 	// dependencies) the engine follows; it is replaced, with the tallies,
 	// only by a structural change (structure.go). Read it with topo.
 	structure atomic.Pointer[model.Config]
-	agents  map[string]Agent // by type name
-	groups  map[string]*groupRun
-	intent  map[string]string // group -> "online" | "offline"
-	changed chan struct{}     // closed and replaced on every event
-	fails   map[string]uint64 // resource -> seq of its last failure event
-	stopped bool
-	probed  chan struct{}
-	bg      sync.WaitGroup  // operations and AutoStart
-	saveMu  sync.Mutex      // serialises writes of the intent file
-	touched map[string]bool // groups an administrator acted on since start
+	agents    map[string]Agent // by type name
+	groups    map[string]*groupRun
+	intent    map[string]string // group -> "online" | "offline"
+	changed   chan struct{}     // closed and replaced on every event
+	fails     map[string]uint64 // resource -> seq of its last failure event
+	stopped   bool
+	probed    chan struct{}
+	bg        sync.WaitGroup  // operations and AutoStart
+	saveMu    sync.Mutex      // serialises writes of the intent file
+	touched   map[string]bool // groups an administrator acted on since start
 	// tallies keep each group's state up to date from resource events; the
 	// map is built by New and replaced (copy on write) only by a structural
 	// change (see tally.go, structure.go). Read it with tally.
@@ -99,6 +99,7 @@ func New(o Options) (*Engine, error) {
 		agents: map[string]Agent{}, groups: map[string]*groupRun{},
 		changed: make(chan struct{}), touched: map[string]bool{}, fails: map[string]uint64{},
 		probed: make(chan struct{})}
+	o.Config.SetLocal(o.System) // per-system values (Attr@sys) resolve for this node
 	tallies := newTallies(o.Config)
 	e.tallies.Store(&tallies)
 	e.structure.Store(o.Config)

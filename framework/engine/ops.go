@@ -31,7 +31,6 @@ func (e *Engine) resource(name string) (*model.Resource, error) {
 	return r, nil
 }
 
-
 // checkGroupOnline returns why group g may not go online now, if anything.
 func (e *Engine) checkGroupOnline(g *model.Group) error {
 	if !e.onSystem(g) {

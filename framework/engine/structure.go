@@ -148,8 +148,8 @@ func (e *Engine) publishChange(res, typ, group, detail string) {
 // bareResource returns a new resource of type t in group g, with no
 // attribute written but Enabled = 0, as hares -add leaves it: the agent
 // does not open or probe it until its attributes are set and Enabled is 1.
-func bareResource(name string, t *model.Type, g *model.Group) *model.Resource {
-	return &model.Resource{Name: name, Type: t, Group: g,
+func bareResource(name string, t *model.Type, g *model.Group, local string) *model.Resource {
+	return &model.Resource{Name: name, Type: t, Group: g, Local: local,
 		Values: map[string]model.Value{"Enabled": model.IntValue(0)}, Overrides: map[string]model.Value{}}
 }
 

@@ -17,6 +17,12 @@ func (c *Config) Clone() *Config {
 	for n, r := range c.Resources {
 		x := *r
 		x.Values, x.Overrides = maps.Clone(r.Values), maps.Clone(r.Overrides)
+		if r.PerSystem != nil {
+			x.PerSystem = make(map[string]map[string]Value, len(r.PerSystem))
+			for a, m := range r.PerSystem {
+				x.PerSystem[a] = maps.Clone(m)
+			}
+		}
 		out.Resources[n] = &x
 	}
 	out.Groups = make(map[string]*Group, len(c.Groups))

@@ -90,11 +90,24 @@ type Resource struct {
 	// Overrides; RequirePos the position of each link in Requires.
 	ValuePos   map[string]syntax.Pos
 	RequirePos []syntax.Pos
+	// PerSystem holds values written for one system only (`Attr@sys =
+	// value`, vigil res modify --sys): attribute -> system -> value. On
+	// system Local they take the place of Values and Overrides.
+	PerSystem map[string]map[string]Value
+	// SysValuePos holds the position of each per-system value, keyed
+	// "Attr@sys".
+	SysValuePos map[string]syntax.Pos
+	// Local is the system whose per-system values Attr resolves (this
+	// node's name, set by Config.SetLocal); "" resolves none.
+	Local string
 }
 
 // Attr returns the resolved value of an attribute for the resource and
 // whether the attribute exists for its type at all.
 func (r *Resource) Attr(name string) (Value, bool) {
+	if v, ok := r.PerSystem[name][r.Local]; ok && r.Local != "" {
+		return v, true
+	}
 	if v, ok := r.Overrides[name]; ok {
 		return v, true
 	}
@@ -196,6 +209,18 @@ type Config struct {
 	Files []string
 	// SystemPos holds the position of each system declaration.
 	SystemPos map[string]syntax.Pos
+	// Local is this node's system name (SetLocal); resources resolve its
+	// per-system values.
+	Local string
+}
+
+// SetLocal makes every resource resolve the per-system values of system
+// sys (Resource.Local); call it before the configuration is published.
+func (c *Config) SetLocal(sys string) {
+	c.Local = sys
+	for _, r := range c.Resources {
+		r.Local = sys
+	}
 }
 
 // TypeNames returns the type names, sorted.

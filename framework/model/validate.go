@@ -153,9 +153,45 @@ func (v *validator) resource(r *Resource) {
 			}
 		}
 	}
+	v.perSystem(r)
 	v.references(r)
 	v.argListSize(r)
 	v.links(r)
+}
+
+// perSystem checks the values of r written for one system: the attribute
+// and value as any other, and a system that is declared (when main.cf
+// declares systems).
+func (v *validator) perSystem(r *Resource) {
+	for _, n := range sortedKeys(r.PerSystem) {
+		for _, sys := range sortedKeys(r.PerSystem[n]) {
+			key := n + "@" + sys
+			p, ok := r.SysValuePos[key]
+			if !ok {
+				p = r.Pos
+			}
+			what := fmt.Sprintf("attribute %s of resource %s", key, r.Name)
+			d, ok := r.Type.Attr(n)
+			if !ok {
+				d = ResourceCatalogue[n]
+			}
+			if _, declared := v.c.SystemPos[sys]; !declared && len(v.c.Systems) > 0 {
+				v.errorf(p, "%s: system %s is not declared", what, sys)
+			}
+			switch {
+			case d == nil:
+				v.errorf(p, "resource %s: type %s has no attribute %s", r.Name, r.Type.Name, n)
+			case d.Temp:
+				v.errorf(p, "%s is temporary and cannot be set in the configuration", what)
+			case d.Static && NotOverridable[n]:
+				v.errorf(p, "static attribute %s cannot be overridden for resource %s", n, r.Name)
+			default:
+				if val := r.PerSystem[n][sys]; v.value(val, d, p, what) {
+					v.static(n, val, p, what)
+				}
+			}
+		}
+	}
 }
 
 // references checks, for each Ref:Attr entry of ArgList and IMFRegList,

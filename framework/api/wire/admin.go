@@ -41,8 +41,13 @@ type LinkRequest struct {
 // modify with -add, -update, -delete or --undo-override): Op is "add",
 // "update", "delete" or "undo-override"; Values are the words of the
 // command line (keys, or key value pairs for associations).
+//
+// With System, the change is to the value for that system only (vigil res
+// modify --sys, main.cf `Attr@sys = value`): Op is "set" (Values are the
+// whole value) or "delete" (no Values: the per-system value is removed).
 type EditRequest struct {
 	Attribute string   `json:"attribute"`
 	Op        string   `json:"op"`
 	Values    []string `json:"values"`
+	System    string   `json:"system,omitempty"`
 }

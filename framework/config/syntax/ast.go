@@ -93,11 +93,14 @@ type GroupRequires struct {
 	Rigidity string
 }
 
-// Assign is `<attr> = <value>`.
+// Assign is `<attr> = <value>`, or `<attr>@<system> = <value>` for a value
+// that applies on one system only (System is then that system's name).
 type Assign struct {
-	Pos   Pos
-	Name  string
-	Value *ValueNode
+	Pos    Pos
+	Name   string
+	System string
+	SysPos Pos
+	Value  *ValueNode
 }
 
 // ValueNode is a scalar or a braced list. Elements of a list may carry keys

@@ -23,12 +23,13 @@ const (
 	tEq
 	tComma
 	tSemi
+	tAt // '@' of a per-system value: Attr@sys = value
 )
 
 var tokNames = [...]string{
 	tEOF: "end of file", tIllegal: "invalid token", tWord: "word", tString: "string", tInt: "integer",
 	tLParen: "'('", tRParen: "')'", tLBrace: "'{'", tRBrace: "'}'", tLBrack: "'['", tRBrack: "']'",
-	tEq: "'='", tComma: "','", tSemi: "';'",
+	tEq: "'='", tComma: "','", tSemi: "';'", tAt: "'@'",
 }
 
 func (k tokKind) String() string { return tokNames[k] }
@@ -146,7 +147,7 @@ func (l *lexer) skipSpace() {
 
 var punct = map[byte]tokKind{
 	'(': tLParen, ')': tRParen, '{': tLBrace, '}': tRBrace, '[': tLBrack, ']': tRBrack,
-	'=': tEq, ',': tComma, ';': tSemi,
+	'=': tEq, ',': tComma, ';': tSemi, '@': tAt,
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' }

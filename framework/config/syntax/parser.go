@@ -164,7 +164,7 @@ func (p *parser) assignments() []*Assign {
 
 // assign parses
 //
-//	assign = word "=" value .
+//	assign = word [ "@" name ] "=" value .
 func (p *parser) assign() *Assign {
 	n := p.tok
 	if n.kind != tWord {
@@ -174,8 +174,14 @@ func (p *parser) assign() *Assign {
 	if p.tok.kind == tLBrack || p.tok.kind == tLBrace {
 		p.fail("unexpected %s after attribute %s (a declaration belongs in a type definition)", p.tok.kind, n.text)
 	}
+	a := &Assign{Pos: n.pos, Name: n.text}
+	if p.accept(tAt) {
+		sys := p.name("a system name after " + n.text + "@")
+		a.System, a.SysPos = sys.text, sys.pos
+	}
 	p.expect(tEq, "after attribute "+n.text)
-	return &Assign{Pos: n.pos, Name: n.text, Value: p.value()}
+	a.Value = p.value()
+	return a
 }
 
 // scalar parses

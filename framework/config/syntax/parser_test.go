@@ -145,7 +145,7 @@ func TestParseDeclShapes(t *testing.T) {
 
 func TestScanner(t *testing.T) {
 	var errs ErrorList
-	s := NewScanner("f", []byte("group g (\n\tA = \"x y\" ) @"), &errs)
+	s := NewScanner("f", []byte("group g (\n\tA = \"x y\" ) $"), &errs)
 	var got []string
 	for p, text, ok := s.Scan(); ok; p, text, ok = s.Scan() {
 		got = append(got, text+"@"+p.String())
@@ -154,7 +154,7 @@ func TestScanner(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
-	if errs.Error() != "f:2:14: unexpected character '@'" {
+	if errs.Error() != "f:2:14: unexpected character '$'" {
 		t.Errorf("errors: %v", errs)
 	}
 }
