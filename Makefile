@@ -65,6 +65,7 @@ proto:
 
 fuzz:
 	$(GO) test ./framework/config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	$(GO) test ./plugins/amfxml -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }

@@ -99,53 +99,9 @@ func Parse(r io.Reader, file string) (*Descriptor, error) {
 	}
 	seen := map[string]int{}
 	for _, reg := range elements(root[0]) {
-		if reg.Data != "Register" {
-			errs.Add(at(reg.LineNumber), fmt.Sprintf("unknown element <%s> (want <Register>)", reg.Data))
-			continue
+		if b, ok := parseBlock(reg, seen, at, &errs); ok {
+			d.Blocks = append(d.Blocks, b)
 		}
-		b := Block{Line: reg.LineNumber, Tags: map[string]Text{}}
-		for _, t := range elements(reg) {
-			if _, dup := b.Tags[t.Data]; dup {
-				errs.Add(at(t.LineNumber), fmt.Sprintf("<%s> given twice in one <Register>", t.Data))
-			}
-			if len(elements(t)) > 0 {
-				errs.Add(at(t.LineNumber), fmt.Sprintf("<%s> must hold text only", t.Data))
-			}
-			b.Tags[t.Data] = Text{Raw: strings.TrimSpace(t.InnerText()), Line: t.LineNumber}
-		}
-		rt, ok := b.Tags["RegType"]
-		delete(b.Tags, "RegType")
-		b.RegType = rt.Raw
-		spec, known := tags[b.RegType]
-		switch {
-		case !ok:
-			errs.Add(at(b.Line), "<Register> without <RegType>")
-			continue
-		case !known:
-			errs.Add(at(rt.Line), fmt.Sprintf("unknown RegType %q (known: %s)", b.RegType, strings.Join(RegTypes(), ", ")))
-			continue
-		}
-		if prev, dup := seen[b.RegType]; dup {
-			errs.Add(at(b.Line), fmt.Sprintf("second %s block (the first is at line %d)", b.RegType, prev))
-		}
-		seen[b.RegType] = b.Line
-		for _, name := range sortedKeys(b.Tags) {
-			if !slices.Contains(spec.allowed, name) {
-				errs.Add(at(b.Tags[name].Line), fmt.Sprintf("unknown tag <%s> in a %s block (allowed: %s)", name, b.RegType,
-					strings.Join(spec.allowed, ", ")))
-			}
-		}
-		if !slices.ContainsFunc(spec.required, func(n string) bool { _, ok := b.Tags[n]; return ok }) {
-			errs.Add(at(b.Line), fmt.Sprintf("%s block needs <%s>", b.RegType, strings.Join(spec.required, "> or <")))
-		}
-		for _, name := range sortedKeys(b.Tags) {
-			for _, m := range ref.FindAllStringSubmatch(b.Tags[name].Raw, -1) {
-				if m[1] == "" {
-					errs.Add(at(b.Tags[name].Line), fmt.Sprintf("empty ${} in <%s>", name))
-				}
-			}
-		}
-		d.Blocks = append(d.Blocks, b)
 	}
 	if len(d.Blocks) == 0 && len(errs) == 0 {
 		errs.Add(at(1), "no <Register> block")
@@ -155,6 +111,57 @@ func Parse(r io.Reader, file string) (*Descriptor, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// parseBlock reads one <Register> element; seen maps each RegType already
+// read to its line. Problems go to errs; ok is false when the block is
+// unusable (not a Register, no or an unknown RegType).
+func parseBlock(reg *xmlquery.Node, seen map[string]int, at func(int) syntax.Pos, errs *syntax.ErrorList) (Block, bool) {
+	if reg.Data != "Register" {
+		errs.Add(at(reg.LineNumber), fmt.Sprintf("unknown element <%s> (want <Register>)", reg.Data))
+		return Block{}, false
+	}
+	b := Block{Line: reg.LineNumber, Tags: map[string]Text{}}
+	for _, t := range elements(reg) {
+		if _, dup := b.Tags[t.Data]; dup {
+			errs.Add(at(t.LineNumber), fmt.Sprintf("<%s> given twice in one <Register>", t.Data))
+		}
+		if len(elements(t)) > 0 {
+			errs.Add(at(t.LineNumber), fmt.Sprintf("<%s> must hold text only", t.Data))
+		}
+		b.Tags[t.Data] = Text{Raw: strings.TrimSpace(t.InnerText()), Line: t.LineNumber}
+	}
+	rt, ok := b.Tags["RegType"]
+	delete(b.Tags, "RegType")
+	b.RegType = rt.Raw
+	spec, known := tags[b.RegType]
+	switch {
+	case !ok:
+		errs.Add(at(b.Line), "<Register> without <RegType>")
+		return b, false
+	case !known:
+		errs.Add(at(rt.Line), fmt.Sprintf("unknown RegType %q (known: %s)", b.RegType, strings.Join(RegTypes(), ", ")))
+		return b, false
+	}
+	if prev, dup := seen[b.RegType]; dup {
+		errs.Add(at(b.Line), fmt.Sprintf("second %s block (the first is at line %d)", b.RegType, prev))
+	}
+	seen[b.RegType] = b.Line
+	for _, name := range sortedKeys(b.Tags) {
+		if !slices.Contains(spec.allowed, name) {
+			errs.Add(at(b.Tags[name].Line), fmt.Sprintf("unknown tag <%s> in a %s block (allowed: %s)", name, b.RegType,
+				strings.Join(spec.allowed, ", ")))
+		}
+		for _, m := range ref.FindAllStringSubmatch(b.Tags[name].Raw, -1) {
+			if m[1] == "" {
+				errs.Add(at(b.Tags[name].Line), fmt.Sprintf("empty ${} in <%s>", name))
+			}
+		}
+	}
+	if !slices.ContainsFunc(spec.required, func(n string) bool { _, ok := b.Tags[n]; return ok }) {
+		errs.Add(at(b.Line), fmt.Sprintf("%s block needs <%s>", b.RegType, strings.Join(spec.required, "> or <")))
+	}
+	return b, true
 }
 
 // elements returns the element children of a node.

@@ -70,3 +70,22 @@ func TestCheckAndResolve(t *testing.T) {
 		t.Errorf("offline: %+v", off)
 	}
 }
+
+// FuzzParse: no input makes Parse panic; an accepted descriptor has blocks
+// of known RegTypes only.
+func FuzzParse(f *testing.F) {
+	f.Add("<xml><Register><RegType>PRON</RegType><ProcPattern>${A} x</ProcPattern></Register></xml>")
+	f.Add("<xml>\n<Register><RegType>MNTOFF</RegType><MountPoint>/m</MountPoint></Register><Foo/></xml>")
+	f.Add("<xml><Register><RegType>PROFF</RegType><Path>${}</Path></Register>")
+	f.Fuzz(func(t *testing.T, in string) {
+		d, err := Parse(strings.NewReader(in), "f.xml")
+		if err != nil {
+			return
+		}
+		for _, b := range d.Blocks {
+			if _, ok := tags[b.RegType]; !ok {
+				t.Fatalf("accepted unknown RegType %q", b.RegType)
+			}
+		}
+	})
+}
