@@ -232,8 +232,9 @@ func killLoop(b *testing.B, g *rig) {
 		for len(g.states) > 0 {
 			<-g.states
 		}
+		pid := g.pid()
 		t0 := time.Now()
-		syscall.Kill(g.pid(), syscall.SIGKILL)
+		syscall.Kill(pid, syscall.SIGKILL)
 		t1 := g.waitState(b, "OFFLINE")
 		if os.Getenv("VIGIL_BENCH_DEBUG") != "" && t1.Sub(t0) > 10*time.Millisecond {
 			fmt.Fprintf(os.Stderr, "slow: state %v notice %v\n", t1.Sub(t0), time.Unix(0, g.noticed.Load()).Sub(t0))

@@ -203,6 +203,9 @@ func BenchmarkMountEvent(b *testing.B) {
 	b.ReportMetric(pct(lat, 50), "event-p50-µs")
 	b.ReportMetric(pct(lat, 99), "event-p99-µs")
 	b.ReportMetric(perPoll, "poll-cpu-µs")
+	if b.N == 1 {
+		return // the benchmark framework's first probing run
+	}
 	fmt.Fprintf(os.Stderr, "mount: n=%d changes: change -> notice p50 %.0f µs p99 %.0f µs; one poll of the mount table %.0f µs CPU\n",
 		len(lat), pct(lat, 50), pct(lat, 99), perPoll)
 }
