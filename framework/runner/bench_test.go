@@ -68,3 +68,34 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTimeoutLateness measures how late after its deadline a timed-out
+// entry point's result comes (the tree kill goes on in the background),
+// against, as the baseline in the same run, how late a timer of the same
+// length fires. It reports the mean lateness of each and their difference.
+func BenchmarkTimeoutLateness(b *testing.B) {
+	dir := b.TempDir()
+	writeScript(b, dir, "monitor", "/bin/sh", "trap '' TERM\nsleep 1000\n")
+	s, err := runner.NewScript(runner.ScriptOptions{Runner: testRunner, TypeName: "Hang", AgentDir: dir, VCSHome: vcsHome(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const timeout = 100 * time.Millisecond
+	var late, base time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		res := s.Run(context.Background(), ep.Request{EP: ep.Monitor, Resource: "r", Timeout: timeout})
+		late += time.Since(start) - timeout
+		if res.Outcome != ep.TimedOut {
+			b.Fatalf("outcome %v", res.Outcome)
+		}
+		start = time.Now()
+		<-time.After(timeout)
+		base += time.Since(start) - timeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	testRunner.Drain(ctx)
+	b.ReportMetric(float64(late.Microseconds())/float64(b.N), "late-us")
+	b.ReportMetric(float64(base.Microseconds())/float64(b.N), "timer-late-us")
+}
