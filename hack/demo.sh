@@ -1,8 +1,11 @@
 #!/bin/sh
 # make demo: run `vigil agent` on testdata/demo in a temporary directory,
 # watch groups come online, kill a managed process and watch vigil detect
-# and restart it, take everything offline, stop the daemon and check that
-# nothing is left (no process, no mount). Needs only bin/vigil, a POSIX
+# and restart it, kill another until its RestartLimit runs out (its group
+# faults and the group that requires it is taken offline), clear the fault
+# with `vigil res clear` and bring everything back, take everything offline,
+# stop the daemon and check that nothing is left (no process, no mount).
+# The logs are kept, and the demo prints where. Needs only bin/vigil, a POSIX
 # shell, procps and util-linux; as root it also mounts a tmpfs under the
 # temporary directory (the built-in Mount agent). Every type of the demo
 # runs on vigil's built-in Go agents, in the daemon's process.
@@ -10,6 +13,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VIGIL=$ROOT/bin/vigil
 T=$(mktemp -d "${TMPDIR:-/tmp}/vigil-demo.XXXXXX")
+KEEP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-demo-logs.XXXXXX")
 S=$T/vigil.sock
 PID=""
 PIDS=""
@@ -26,7 +30,12 @@ cleanup() {
 	while mounts_under "$T" | grep -q .; do
 		mounts_under "$T" | while IFS= read -r m; do umount -l "$m" 2>/dev/null || true; done
 	done
+	# Keep the logs for the user, whatever happened.
+	cp -R "$T/log" "$KEEP/" 2>/dev/null || true
+	cp "$T/agent.out" "$KEEP/" 2>/dev/null || true
 	rm -rf "$T"
+	echo "demo: logs kept in $KEEP (engine_A.log and <Type>_A.log in $KEEP/log, the daemon's console in $KEEP/agent.out);"
+	echo "      try: $VIGIL log --log-dir $KEEP/log --severity WARNING"
 }
 # mounts_under DIR: the mount points at or below DIR, deepest first.
 mounts_under() {
@@ -87,6 +96,33 @@ v events -n 8 | grep -E ' app '
 echo "app restarted by vigil: old pid $APP, new pid $NEW (RestartLimit = 2)"
 
 step "vigil status"
+v status
+
+DB=$(cat "$T/run/db.pid")
+step "kill -9 the db daemon (pid $DB): restarted once, its RestartLimit (1) is now used up"
+kill -9 "$DB"
+until_ok 20 sh -c "'$VIGIL' events -n 400 --json --socket '$S' | grep '\"kind\":\"restart\"' | grep -q '\"resource\":\"db\"'"
+until_ok 20 is res db ONLINE
+DB2=$(cat "$T/run/db.pid")
+PIDS="$PIDS $DB2"
+echo "db restarted by vigil: old pid $DB, new pid $DB2"
+
+step "kill -9 db again (pid $DB2): no restart left, db FAULTED, backend faults, website (requires backend) goes offline"
+kill -9 "$DB2"
+until_ok 30 is res db FAULTED
+until_ok 30 is grp backend "OFFLINE|FAULTED"
+until_ok 30 is grp website OFFLINE
+v events -n 60 | grep -E 'fault|restart|propagate| db .*-> (OFFLINE|FAULTED)|group-state'
+v status
+step "the fault as an administrator greps for it (vigil log --severity ERROR)"
+"$VIGIL" log --log-dir "$T/log" --severity ERROR | tail -5
+
+step "vigil res clear db (waits for its re-probe), then bring the groups back"
+v res clear db
+v res state db
+v grp online backend --wait
+v grp online website --wait
+PIDS="$PIDS $(cat "$T/run/db.pid") $(cat "$T/run/app.pid")"
 v status
 
 step "take the groups offline (parents first), then stop the daemon with SIGTERM"
