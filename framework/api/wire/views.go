@@ -37,8 +37,8 @@ type GroupView struct {
 	Parallel   bool           `json:"parallel"`
 	Enabled    bool           `json:"enabled"`
 	Frozen     bool           `json:"frozen,omitempty"`  // Frozen = 1 (persistent)
-	TFrozen    bool           `json:"tfrozen,omitempty"` // TFrozen = 1 (until unfrozen or the daemon restarts)
-	AutoStart  bool           `json:"autostart"`
+	TFrozen    bool           `json:"temp_frozen,omitempty"` // TFrozen = 1 (until unfrozen or the daemon restarts)
+	AutoStart  bool           `json:"auto_start"`
 	Intent     string         `json:"intent,omitempty"`
 	SystemList []string       `json:"system_list,omitempty"`
 	Requires   []GroupDepView `json:"requires,omitempty"`
