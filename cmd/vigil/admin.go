@@ -128,7 +128,8 @@ func resAdminCmds(f *clientFlags) []*cobra.Command {
 		Long: "Add a resource of TYPE to group GRP, as hares -add: it is created with Enabled = 0, so its agent\n" +
 			"neither opens nor probes it until its attributes are set and Enabled is 1. The whole configuration\n" +
 			"is validated as vigil check would, then main.cf is rewritten atomically.",
-		Args: cobra.ExactArgs(3),
+		Args:              cobra.ExactArgs(3),
+		ValidArgsFunction: completeAdd(f),
 		Example: "  vigil res add app2 Process appsg\n  vigil res modify app2 PathName /usr/bin/app\n" +
 			"  vigil res modify app2 Enabled 1\n  vigil res link app2 ip1\n  vigil res online app2 --wait",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -269,4 +270,19 @@ func typeModify(f *clientFlags) *cobra.Command {
 	}
 	f.addJSONFlag(cmd)
 	return cmd
+}
+
+// completeAdd completes vigil res add RES TYPE GRP: nothing for the new
+// name, then type names, then group names.
+func completeAdd(f *clientFlags) cobra.CompletionFunc {
+	types, groups := completeNames(f, typeName, 2), completeNames(f, groupName, 3)
+	return func(cmd *cobra.Command, args []string, s string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		switch len(args) {
+		case 1:
+			return types(cmd, args[1:], s)
+		case 2:
+			return groups(cmd, args[2:], s)
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
 }

@@ -60,10 +60,13 @@ func (e *Engine) AddResource(name, typ, group string) error {
 // agentFor returns the agent of type t, starting it when the type has none.
 func (e *Engine) agentFor(t *model.Type) (Agent, error) {
 	e.mu.Lock()
-	a := e.agents[t.Name]
+	a, stopped := e.agents[t.Name], e.stopped
 	e.mu.Unlock()
 	if a != nil {
 		return a, nil
+	}
+	if stopped {
+		return nil, fmt.Errorf("the engine is stopping: no agent started for type %q", t.Name)
 	}
 	a, err := e.o.NewAgent(t, AgentHooks{Notify: e.notify, Snapshot: e.Snapshot})
 	if err != nil {
@@ -71,9 +74,12 @@ func (e *Engine) agentFor(t *model.Type) (Agent, error) {
 		return nil, fmt.Errorf("the agent for type %q did not start: %w", t.Name, err)
 	}
 	e.mu.Lock()
-	if cur := e.agents[t.Name]; cur != nil { // another change started one first
+	if cur := e.agents[t.Name]; cur != nil || e.stopped { // another change started one first, or Stop ran
 		e.mu.Unlock()
 		a.Stop(context.Background())
+		if cur == nil {
+			return nil, fmt.Errorf("the engine is stopping: no agent started for type %q", t.Name)
+		}
 		return cur, nil
 	}
 	e.agents[t.Name] = a
