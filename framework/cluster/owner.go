@@ -52,6 +52,18 @@ func (m *Member) Acquire(ctx context.Context, group string) (int64, error) {
 	return token, nil
 }
 
+// Owned returns the groups this system owns under its current lease.
+func (m *Member) Owned() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]string, 0, len(m.tokens))
+	for g := range m.tokens {
+		out = append(out, g)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Token returns the fencing token of a group this system owns, 0 if none.
 func (m *Member) Token(group string) int64 {
 	m.mu.Lock()

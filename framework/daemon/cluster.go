@@ -49,6 +49,7 @@ func (c ClusterSettings) Enabled() bool { return c.Embedded || len(c.Endpoints) 
 
 // clusterRun is the daemon's part of a cluster while it runs.
 type clusterRun struct {
+	log     *zap.Logger
 	emb     *cluster.Embedded
 	cli     *clientv3.Client
 	wd      *cluster.Watchdog
@@ -66,7 +67,7 @@ type clusterRun struct {
 // incarnation's registration is still alive.
 func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 	cs := d.s.Cluster
-	cr := &clusterRun{}
+	cr := &clusterRun{log: d.log.Named("cluster")}
 	fail := func(err error) (*clusterRun, error) { cr.close(); return nil, err }
 	eps := cs.Endpoints
 	if cs.Embedded {
@@ -145,10 +146,70 @@ func (cr *clusterRun) run(eng *engine.Engine) {
 		defer close(cr.ctlDone)
 		select {
 		case <-eng.Probed():
+			if cr.emb != nil {
+				go cr.steer(cctx)
+			}
 			cr.ctl.Run(cctx)
 		case <-cctx.Done():
 		}
 	}()
+}
+
+// steer moves etcd leadership away from this embedded member while this
+// system owns failover groups, to a member whose system owns none if there
+// is one. Losing an owner then does not also lose the leader, whose loss
+// delays every lease's expiry by an election and a full TTL.
+func (cr *clusterRun) steer(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(cr.m.TTL()):
+		}
+		if len(cr.m.Owned()) == 0 {
+			continue
+		}
+		sctx, cancel := context.WithTimeout(ctx, cr.m.TTL()/3)
+		if id, ok := cr.transferee(sctx); ok {
+			if _, err := cr.cli.MoveLeader(sctx, id); err != nil {
+				cr.log.Debug("move etcd leadership", zap.Error(err))
+			} else {
+				cr.log.Info("etcd leadership moved away from a system owning groups", zap.Uint64("to", id))
+			}
+		}
+		cancel()
+	}
+}
+
+// transferee returns the member to give leadership to when this member
+// leads: one whose system owns no group if possible, else any other.
+func (cr *clusterRun) transferee(ctx context.Context) (uint64, bool) {
+	eps := cr.emb.ClientURLs()
+	st, err := cr.cli.Status(ctx, eps[0])
+	if err != nil || st.Leader != st.Header.MemberId {
+		return 0, false
+	}
+	ml, err := cr.cli.MemberList(ctx)
+	if err != nil {
+		return 0, false
+	}
+	owners := map[string]bool{}
+	for _, o := range cr.ctl.View().Owners {
+		owners[o.System] = true
+	}
+	var best uint64
+	for _, mem := range ml.Members {
+		if mem.ID == st.Header.MemberId || mem.IsLearner || len(mem.ClientURLs) == 0 {
+			continue
+		}
+		if !owners[mem.Name] {
+			return mem.ID, true
+		}
+		if best == 0 {
+			best = mem.ID
+		}
+	}
+	return best, best != 0
 }
 
 // stop stops the policy, takes this system's failover groups offline so
