@@ -21,6 +21,7 @@
 //	          │        children groups first, independent groups in parallel
 //	          ▼
 //	        serving: OnlineGroup / OfflineGroup / Online / Offline / Modify ...
+//	          │        Freeze / Flush / ClearGroup; AddResource / Link / ... (structure.go)
 //	          │        agent events ──▶ bus; faults ──▶ propagation
 //	          ▼
 //	        Stop: running operations cancelled, agents stopped (shutdown EP);
@@ -40,5 +41,9 @@
 // Attributes change while the engine runs (Modify) and are read without the
 // engine's lock (faults, walks, views), so every read goes through the
 // resource's current conf: an immutable copy that Modify replaces through an
-// atomic pointer (conf.go). Agents get copies of the same confs.
+// atomic pointer (conf.go). Agents get copies of the same confs. The
+// structure (resources, groups, links) changes only by a structural change,
+// which replaces the structure pointer and the tallies of the groups it
+// touched (structure.go). A frozen group (Frozen, TFrozen) is monitored but
+// never commanded, and its faults take no action (maint.go).
 package engine
