@@ -76,11 +76,12 @@ func probeCgroupBase(name string) string {
 	return base
 }
 
-// sweepDead kills the entry points still running in the run cgroups of
-// vigil processes that have exited without Runner.Close (tests, a daemon
-// killed with SIGKILL) and removes the empty cgroups (killLeftovers). A
-// base is named vigil-<pid>-<runner token> (vigil-<pid> before Runner
-// values).
+// sweepDead removes the empty cgroups left by vigil processes that have
+// exited without Runner.Close (tests, a killed daemon). It kills nothing:
+// which dead instance's entry points are whose to kill is known only to
+// the daemon that takes over its state directory (Runner.KillLeftovers); a
+// test or another daemon beside it must not kill them. A base is named
+// vigil-<pid>-<runner token> (vigil-<pid> before Runner values).
 func sweepDead(parent string) {
 	ents, err := os.ReadDir(parent)
 	if err != nil {
@@ -96,8 +97,20 @@ func sweepDead(parent string) {
 		if _, err := os.Stat("/proc/" + strconv.Itoa(pid)); err == nil {
 			continue // still running (or the pid was reused: leave it)
 		}
-		killLeftovers(filepath.Join(parent, e.Name()))
+		removeEmpty(filepath.Join(parent, e.Name()))
 	}
+}
+
+// removeEmpty removes the empty cgroups of a base, and the base when
+// nothing is left in it.
+func removeEmpty(base string) {
+	runs, _ := os.ReadDir(base)
+	for _, r := range runs {
+		if r.IsDir() {
+			_ = unix.Rmdir(filepath.Join(base, r.Name()))
+		}
+	}
+	_ = unix.Rmdir(base)
 }
 
 // cgroup2Mount returns the mount point of the cgroup v2 hierarchy, or "".

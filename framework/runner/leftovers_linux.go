@@ -20,43 +20,71 @@ import (
 //	        resource (the daemon an online script starts), never killed
 //
 // When the Runner's process dies without Close (SIGKILL), its run-N cgroups
-// still hold the entry points it had in flight, re-parented to init. The
-// next instance kills them (KillLeftovers, sweepDead) before it probes:
-// nothing of the old instance's entry points survives it, and its
+// still hold the entry points it had in flight, re-parented to init, and
+// what entry points that ended after it left behind. The next instance
+// on the same state directory kills the entry points still running
+// (KillLeftovers, called by the daemon with the base it recorded) before it
+// probes: nothing of the old instance's entry points survives it, and
 // resources are left alone.
 
 // keep moves the processes of run cgroup dir to a new kept cgroup and
 // returns the cgroup to remove: dir once it is empty, else (moves failed,
-// e.g. a process forking faster than it is moved) dir itself.
+// e.g. a process forking faster than it is moved) the kept one, to sweep.
 func (p *cgroupPool) keep(dir string) string {
-	procs := readProcs(dir)
-	if len(procs) == 0 {
+	if len(readProcs(dir)) == 0 {
 		return dir
 	}
 	p.mu.Lock()
 	p.seq++
 	kept := filepath.Join(filepath.Dir(dir), "kept-"+strconv.Itoa(p.seq))
 	p.mu.Unlock()
-	if err := os.Mkdir(kept, 0o755); err != nil {
+	if !migrate(dir, kept) {
 		return dir
-	}
-	// A child forked while its parent moves lands in the old cgroup or the
-	// new one, never elsewhere: read again until the run cgroup is empty.
-	for range 10 {
-		for _, pid := range procs {
-			_ = os.WriteFile(filepath.Join(kept, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
-		}
-		if procs = readProcs(dir); len(procs) == 0 {
-			break
-		}
 	}
 	p.mu.Lock()
 	p.stale = append(p.stale, kept)
 	p.mu.Unlock()
-	if len(procs) > 0 {
-		return kept
-	}
 	return dir
+}
+
+// migrate creates cgroup to and moves every process of from into it; it
+// reports whether to was created. A child forked while its parent moves
+// lands in the old cgroup or the new one, never elsewhere: from is read
+// again until it is empty (at most ten rounds).
+func migrate(from, to string) bool {
+	if err := os.Mkdir(to, 0o755); err != nil {
+		return false
+	}
+	for range 10 {
+		procs := readProcs(from)
+		if len(procs) == 0 {
+			break
+		}
+		for _, pid := range procs {
+			_ = os.WriteFile(filepath.Join(to, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
+		}
+	}
+	return true
+}
+
+// inFlight reports whether a run cgroup's entry point itself still runs: a
+// live member leads its process group without leading a session. The
+// runner starts every entry point in a process group of its own (Setpgid)
+// in the daemon's session; what an entry point leaves behind is either in
+// the entry point's process group (and not its leader) or, as daemons do,
+// in a session of its own. (A resource that makes itself a process group
+// leader without setsid would be taken for an entry point in flight.)
+func inFlight(procs []int) bool {
+	for _, pid := range procs {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			continue
+		}
+		if st, ok := parseStat(string(b)); ok && !st.dead() && st.pgrp == pid && st.sid != pid {
+			return true
+		}
+	}
+	return false
 }
 
 func readProcs(dir string) []int {
@@ -73,10 +101,12 @@ func readProcs(dir string) []int {
 	return out
 }
 
-// killLeftovers kills (cgroup.kill) every process in the run-N cgroups of
-// a dead Runner's base, removes the cgroups that are empty, and the base
-// when nothing is left in it. It returns how many processes it killed.
-// kept-N cgroups (resources) are not touched.
+// killLeftovers handles the run-N cgroups of a dead Runner's base: one
+// whose entry point still runs (inFlight) is killed whole (cgroup.kill), as
+// a timed-out entry point's tree is; one whose entry point has exited holds
+// only what it left behind, the resource, which moves to a kept cgroup.
+// Empty cgroups are removed, and the base when nothing is left in it. It
+// returns how many processes it killed. kept-N cgroups are not touched.
 func killLeftovers(base string) int {
 	ents, err := os.ReadDir(base)
 	if err != nil {
@@ -89,10 +119,14 @@ func killLeftovers(base string) int {
 		}
 		dir := filepath.Join(base, e.Name())
 		if strings.HasPrefix(e.Name(), "run-") {
-			if n := len(readProcs(dir)); n > 0 {
-				killed += n
+			switch procs := readProcs(dir); {
+			case len(procs) == 0:
+			case inFlight(procs):
+				killed += len(procs)
 				_ = os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0)
 				waitEmpty(dir)
+			default:
+				migrate(dir, filepath.Join(base, "kept-left-"+strings.TrimPrefix(e.Name(), "run-")))
 			}
 		}
 		_ = unix.Rmdir(dir)

@@ -42,6 +42,15 @@ func TestLeftoverHelper(t *testing.T) {
 		fmt.Println("error", err)
 		return
 	}
+	// An entry point that ends after the "daemon" dies, leaving a resource
+	// in a session of its own.
+	_, err = r.Start(context.Background(), "/bin/sh", []string{"-c", "while [ ! -e " + filepath.Join(dir, "go") +
+		" ]; do sleep 0.05; done; setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >" + filepath.Join(dir, "late.tmp") +
+		"; mv " + filepath.Join(dir, "late.tmp") + " " + filepath.Join(dir, "late")}, runner.RunOptions{})
+	if err != nil {
+		fmt.Println("error", err)
+		return
+	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "hung-child")); err == nil {
 			break
@@ -67,8 +76,9 @@ func readPid(t *testing.T, path string) int {
 
 // TestKillLeftovers: a "daemon" killed with SIGKILL while an entry point
 // hangs leaves it (and its child) running; the next instance's
-// KillLeftovers kills them before anything else, and the resource an
-// entry point had left behind stays.
+// KillLeftovers kills them before anything else, and the resources entry
+// points left behind stay: one left before the crash, and one left by an
+// entry point that ended after it.
 func TestKillLeftovers(t *testing.T) {
 	if !testRunner.CgroupsActive() {
 		t.Skip("per-run cgroups unavailable (needs cgroup v2 and permission to create cgroups below our own)")
@@ -101,8 +111,16 @@ func TestKillLeftovers(t *testing.T) {
 	}
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
+	if err := os.WriteFile(filepath.Join(dir, "go"), nil, 0o644); err != nil { // the late entry point ends now
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for _, err := os.Stat(filepath.Join(dir, "late")); err != nil && time.Now().Before(deadline); _, err = os.Stat(filepath.Join(dir, "late")) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	resource, hung := readPid(t, filepath.Join(dir, "resource")), readPid(t, filepath.Join(dir, "hung-child"))
-	t.Cleanup(func() { syscall.Kill(resource, syscall.SIGKILL) })
+	late := readPid(t, filepath.Join(dir, "late"))
+	t.Cleanup(func() { syscall.Kill(resource, syscall.SIGKILL); syscall.Kill(late, syscall.SIGKILL) })
 	if !alive(hung) {
 		t.Fatal("the hung entry point's child died with the daemon: nothing to test")
 	}
@@ -110,7 +128,7 @@ func TestKillLeftovers(t *testing.T) {
 	if n := r.KillLeftovers(base); n < 2 {
 		t.Errorf("KillLeftovers killed %d processes, want the hung entry point and its child", n)
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline = time.Now().Add(30 * time.Second)
 	for alive(hung) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -119,5 +137,8 @@ func TestKillLeftovers(t *testing.T) {
 	}
 	if !alive(resource) {
 		t.Errorf("resource %d left behind by an entry point that exited was killed", resource)
+	}
+	if !alive(late) {
+		t.Errorf("resource %d left behind by an entry point that exited after the crash was killed", late)
 	}
 }
