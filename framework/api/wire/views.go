@@ -36,7 +36,7 @@ type GroupView struct {
 	Flags      []string       `json:"flags,omitempty"`
 	Parallel   bool           `json:"parallel"`
 	Enabled    bool           `json:"enabled"`
-	Frozen     bool           `json:"frozen,omitempty"`  // Frozen = 1 (persistent)
+	Frozen     bool           `json:"frozen,omitempty"`      // Frozen = 1 (persistent)
 	TFrozen    bool           `json:"temp_frozen,omitempty"` // TFrozen = 1 (until unfrozen or the daemon restarts)
 	AutoStart  bool           `json:"auto_start"`
 	Intent     string         `json:"intent,omitempty"`
