@@ -10,9 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/vigil-ha/vigil/framework/api/wire"
 )

@@ -122,7 +122,7 @@ func hostileCases(t *testing.T) []hostileCase {
 			t.Cleanup(func() { l.Close() })
 		}), "it is a socket"},
 		{"include of a symlink loop", includeOf(func(t *testing.T, p string) {
-			symlink(p + "2")(t, p)
+			symlink(p+"2")(t, p)
 			symlink(p)(t, p+"2")
 		}), "it is a symbolic link loop"},
 		{"include loop", func(t *testing.T, dir string) string {
