@@ -15,6 +15,8 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/api"
 	"github.com/vigil-ha/vigil/framework/api/wire"
+	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/model"
 )
 
 // loadInterval is the MonitorInterval of the load benchmark's resources.
@@ -68,21 +70,65 @@ func rssKiB() int {
 // (target: under 2 x MonitorInterval), the daemon's CPU time per resource
 // during the mass online and its share of one core in the steady state
 // after, the RSS per resource, and the median `vigil status` latency.
+//
+// The "slow-online" runs make every online take 50 ms (the built-in
+// FileOnOff behind a wrapper), so that the mass online keeps the
+// NumThreads workers busy for seconds, as script onlines do: that is when
+// the monitors of ONLINE resources must still keep their interval.
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			for b.Loop() {
-				loadRun(b, n)
+		for _, slow := range []time.Duration{0, 50 * time.Millisecond} {
+			name := strconv.Itoa(n)
+			if slow > 0 {
+				name += "-slow-online"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				for b.Loop() {
+					loadRun(b, n, slow)
+				}
+			})
+		}
 	}
 }
 
-func loadRun(b *testing.B, n int) {
+// slowOnline wraps an implementation so that online takes d longer.
+type slowOnline struct {
+	ep.Implementation
+	d time.Duration
+}
+
+func (s slowOnline) Run(ctx context.Context, req ep.Request) ep.Result {
+	if req.EP == ep.Online {
+		select {
+		case <-time.After(s.d):
+		case <-ctx.Done():
+		}
+	}
+	return s.Implementation.Run(ctx, req)
+}
+
+// slowRegistry serves FileOnOff with onlines d slower.
+func slowRegistry(d time.Duration) *Registry {
+	r := DefaultRegistry()
+	builtin := BuiltinKind()
+	r.Register(Kind{Name: "slow-builtin", Priority: -1, Open: func(t *model.Type, c OpenContext) (ep.Implementation, error) {
+		impl, err := builtin.Open(t, c)
+		if err != nil {
+			return nil, err
+		}
+		return slowOnline{impl, d}, nil
+	}})
+	return r
+}
+
+func loadRun(b *testing.B, n int, slow time.Duration) {
 	cfg := loadConfig(b, n)
 	tmp := b.TempDir()
 	s := Settings{Config: cfg, Socket: filepath.Join(tmp, "vigil.sock"), StateDir: filepath.Join(tmp, "state"),
 		LogDir: filepath.Join(tmp, "log"), System: "n1", StopTimeout: time.Minute, Stderr: io.Discard}
+	if slow > 0 {
+		s.Registry = slowRegistry(slow)
+	}
 	rss0 := rssKiB()
 	start := time.Now()
 	d, err := New(s)
