@@ -67,7 +67,7 @@ func newSysCmd() *cobra.Command {
 
 func printSystems(out io.Writer, v wire.ClusterView) error {
 	tw := table(out)
-	fmt.Fprintln(tw, "SYSTEM\tSTATE\tFROZEN\tGROUPS")
+	fmt.Fprintln(tw, "SYSTEM\tSTATE\tFROZEN\tETCD\tGROUPS")
 	for _, s := range v.Systems {
 		name := s.Name
 		if name == v.System {
@@ -77,7 +77,11 @@ func printSystems(out io.Writer, v wire.ClusterView) error {
 		if groups == "" {
 			groups = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", name, s.State, yesNo(s.Frozen), groups)
+		role := "-"
+		if s.Leader {
+			role = "leader"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, s.State, yesNo(s.Frozen), role, groups)
 	}
 	return tw.Flush()
 }

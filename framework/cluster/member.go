@@ -313,32 +313,37 @@ func (m *Member) fence(deadline time.Time, why string) {
 	}
 }
 
-// rejoin returns to the cluster after fencing. When the old lease is
-// still alive (renewals were only late), renewing it makes the member live
+// rejoin returns to the cluster after fencing, retrying every TTL/5 until
+// ctx ends. While the old lease is still alive (renewals were only late,
+// or a new etcd leader extended it), renewing it makes the member live
 // again: its owner keys are still there, and the controller releases those
-// of groups it took offline. Otherwise it revokes the old lease (best
-// effort) and joins with a new one, retrying every TTL/5 until ctx ends.
+// of groups it took offline. Once the old lease is gone (or revoked), it
+// joins with a new one.
 func (m *Member) rejoin(ctx context.Context) {
 	m.mu.Lock()
 	old := m.lease
 	m.mu.Unlock()
 	renew, _, _ := m.timing()
-	if old != 0 {
-		send := m.o.Clock.Now()
-		rctx, cancel := context.WithTimeout(ctx, renew)
-		resp, err := m.o.Client.KeepAliveOnce(rctx, old)
-		cancel()
-		if err == nil && resp.TTL > 0 {
-			m.mu.Lock()
-			m.live, m.validUntil = true, send.Add(time.Duration(resp.TTL)*time.Second)
-			m.signal()
-			m.mu.Unlock()
-			m.o.Logger.Info("lease renewed again after fencing", zap.String("system", m.o.System))
-			return
-		}
-		m.revoke(old)
-	}
 	for ctx.Err() == nil {
+		if old != 0 {
+			send := m.o.Clock.Now()
+			rctx, cancel := context.WithTimeout(ctx, renew)
+			resp, err := m.o.Client.KeepAliveOnce(rctx, old)
+			cancel()
+			if err == nil && resp.TTL > 0 {
+				m.mu.Lock()
+				m.live, m.validUntil = true, send.Add(time.Duration(resp.TTL)*time.Second)
+				m.signal()
+				m.mu.Unlock()
+				m.o.Logger.Info("lease renewed again after fencing", zap.String("system", m.o.System))
+				return
+			}
+			if errors.Is(err, rpctypes.ErrLeaseNotFound) || (err == nil && resp.TTL <= 0) {
+				old = 0
+			} else {
+				m.revoke(old)
+			}
+		}
 		jctx, cancel := context.WithTimeout(ctx, m.o.TTL)
 		err := m.Join(jctx)
 		cancel()

@@ -156,15 +156,15 @@ func (cr *clusterRun) run(eng *engine.Engine) {
 }
 
 // steer moves etcd leadership away from this embedded member while this
-// system owns failover groups, to a member whose system owns none if there
-// is one. Losing an owner then does not also lose the leader, whose loss
+// system owns failover groups (checked every TTL/5), to a member whose
+// system owns none if there is one. Losing an owner then does not also lose the leader, whose loss
 // delays every lease's expiry by an election and a full TTL.
 func (cr *clusterRun) steer(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(cr.m.TTL()):
+		case <-time.After(cr.m.TTL() / 5):
 		}
 		if len(cr.m.Owned()) == 0 {
 			continue
@@ -296,14 +296,38 @@ func (c clusterAPI) Cluster(ctx context.Context) (wire.ClusterView, error) {
 		}
 	}
 	sort.Strings(systems)
+	leader := c.cr.leader(ctx)
 	for _, s := range systems {
 		st := "EXITED"
 		if v.Systems[s] {
 			st = "RUNNING"
 		}
-		out.Systems = append(out.Systems, wire.SystemView{Name: s, State: st, Frozen: v.Frozen[s], Groups: owned[s]})
+		out.Systems = append(out.Systems, wire.SystemView{Name: s, State: st, Frozen: v.Frozen[s], Groups: owned[s],
+			Leader: s == leader})
 	}
 	return out, nil
+}
+
+// leader returns the name of the embedded member that leads etcd, "" when
+// unknown (external etcd, no leader).
+func (cr *clusterRun) leader(ctx context.Context) string {
+	if cr.emb == nil {
+		return ""
+	}
+	st, err := cr.cli.Status(ctx, cr.emb.ClientURLs()[0])
+	if err != nil || st.Leader == 0 {
+		return ""
+	}
+	ml, err := cr.cli.MemberList(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, mem := range ml.Members {
+		if mem.ID == st.Leader {
+			return mem.Name
+		}
+	}
+	return ""
 }
 
 // PlaceGroup asks for a failover group online on one system and, with

@@ -303,3 +303,19 @@ func (b *bed) destroy() {
 	}
 	ip("netns", "del", b.hub)
 }
+
+// clusterLog logs every node's cluster lines since t (slow rounds).
+func (b *bed) clusterLog(since time.Time) {
+	for _, n := range b.nodes {
+		out, _ := os.ReadFile(filepath.Join(b.dir, n.name+".out"))
+		var keep []string
+		for _, l := range strings.Split(string(out), "\n") {
+			ts, _, _ := strings.Cut(l, "\t")
+			at, err := time.Parse("2006-01-02T15:04:05.000Z0700", ts)
+			if err == nil && at.After(since) && strings.Contains(l, "\tcluster\t") {
+				keep = append(keep, l)
+			}
+		}
+		b.t.Logf("--- %s cluster log since %s:\n%s", n.name, since.Format("15:04:05.000"), strings.Join(keep, "\n"))
+	}
+}

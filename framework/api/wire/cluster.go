@@ -19,8 +19,11 @@ type SystemView struct {
 	Name string `json:"name"`
 	// State is RUNNING (a member holding a lease) or EXITED (declared in
 	// main.cf, not a member now).
-	State  string   `json:"state"`
-	Frozen bool     `json:"frozen,omitempty"`
+	State  string `json:"state"`
+	Frozen bool   `json:"frozen,omitempty"`
+	// Leader marks the system whose embedded etcd member leads the etcd
+	// cluster (known only with embedded members).
+	Leader bool     `json:"etcd_leader,omitempty"`
 	Groups []string `json:"groups,omitempty"` // failover groups it owns
 }
 
