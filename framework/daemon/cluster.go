@@ -182,7 +182,9 @@ func (cr *clusterRun) steer(ctx context.Context) {
 }
 
 // transferee returns the member to give leadership to when this member
-// leads: one whose system owns no group if possible, else any other.
+// leads: one whose system owns no group, caught up with the leader's log
+// (a transfer to a lagging member stalls writes until it catches up), else
+// none.
 func (cr *clusterRun) transferee(ctx context.Context) (uint64, bool) {
 	eps := cr.emb.ClientURLs()
 	st, err := cr.cli.Status(ctx, eps[0])
@@ -197,19 +199,17 @@ func (cr *clusterRun) transferee(ctx context.Context) (uint64, bool) {
 	for _, o := range cr.ctl.View().Owners {
 		owners[o.System] = true
 	}
-	var best uint64
 	for _, mem := range ml.Members {
-		if mem.ID == st.Header.MemberId || mem.IsLearner || len(mem.ClientURLs) == 0 {
+		if mem.ID == st.Header.MemberId || mem.IsLearner || len(mem.ClientURLs) == 0 || owners[mem.Name] {
 			continue
 		}
-		if !owners[mem.Name] {
-			return mem.ID, true
+		ms, err := cr.cli.Status(ctx, mem.ClientURLs[0])
+		if err != nil || len(ms.Errors) > 0 || ms.RaftAppliedIndex+10 < st.RaftAppliedIndex {
+			continue
 		}
-		if best == 0 {
-			best = mem.ID
-		}
+		return mem.ID, true
 	}
-	return best, best != 0
+	return 0, false
 }
 
 // stop stops the policy, takes this system's failover groups offline so
