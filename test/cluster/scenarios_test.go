@@ -131,7 +131,9 @@ func TestKillOwner(t *testing.T) {
 		times = append(times, time.Since(t0))
 		t.Logf("round %d: %s killed, g ONLINE on %s after %s", r, owner, next, times[r].Round(time.Millisecond))
 		victim.start()
-		b.eventually(owner+" RUNNING again", func() bool { return b.node(next).sysState(owner) == "RUNNING" })
+		b.eventually(owner+" RUNNING again", func() bool {
+			return b.node(next).sysState(owner) == "RUNNING" && victim.sysState(owner) == "RUNNING"
+		})
 		if got := b.where(); got != next {
 			t.Fatalf("round %d: g on %q after %s came back, want %s", r, got, owner, next)
 		}
@@ -198,7 +200,11 @@ func TestPartitionOwner(t *testing.T) {
 			t.Errorf("round %d: %s still has its managed process while isolated", r, owner)
 		}
 		iso.heal()
-		b.eventually(owner+" RUNNING again after the heal", func() bool { return b.node(next).sysState(owner) == "RUNNING" })
+		// Through its own member too: a quorum read from it proves its
+		// member talks to the leader again, which then counts it active.
+		b.eventually(owner+" RUNNING again after the heal", func() bool {
+			return b.node(next).sysState(owner) == "RUNNING" && iso.sysState(owner) == "RUNNING"
+		})
 		if got := b.where(); got != next {
 			t.Fatalf("round %d: g on %q after %s rejoined, want %s", r, got, owner, next)
 		}
