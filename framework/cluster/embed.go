@@ -9,6 +9,8 @@ import (
 	"go.etcd.io/etcd/server/v3/embed"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+
+	"github.com/vigil-ha/vigil/framework/clock"
 )
 
 // EmbedOptions configure the etcd member a daemon runs in its own process
@@ -82,15 +84,13 @@ func StartEmbedded(ctx context.Context, o EmbedOptions) (*Embedded, error) {
 	if wait <= 0 {
 		wait = time.Minute
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
 	select {
 	case <-e.Server.ReadyNotify():
 		return &Embedded{e: e}, nil
 	case err := <-e.Err():
 		e.Close()
 		return nil, fmt.Errorf("etcd member %q: %w", o.Name, err)
-	case <-t.C:
+	case <-clock.Real{}.After(wait):
 		e.Close()
 		return nil, fmt.Errorf("etcd member %q: not ready within %s (is a quorum of %s up?)", o.Name, wait, cfg.InitialCluster)
 	case <-ctx.Done():

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/api"
 	"github.com/vigil-ha/vigil/framework/api/wire"
+	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/cluster"
 	"github.com/vigil-ha/vigil/framework/engine"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -128,7 +129,7 @@ func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 		d.log.Warn("cannot join the cluster yet; retrying", zap.Error(err))
 		select {
 		case <-ctx.Done():
-		case <-time.After(m.TTL() / 5):
+		case <-clock.Real{}.After(m.TTL() / 5):
 		}
 	}
 	return cr, nil
@@ -164,7 +165,7 @@ func (cr *clusterRun) steer(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(cr.m.TTL() / 5):
+		case <-clock.Real{}.After(cr.m.TTL() / 5):
 		}
 		if len(cr.m.Owned()) == 0 {
 			continue
@@ -361,7 +362,7 @@ func (c clusterAPI) PlaceGroup(ctx context.Context, group string, req wire.Place
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		case <-clock.Real{}.After(100 * time.Millisecond):
 		}
 	}
 }
