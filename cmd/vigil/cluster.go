@@ -175,3 +175,10 @@ func clusterSettings(v *viper.Viper) daemon.ClusterSettings {
 		PeerURL: v.GetString("peer-url"), ClientURL: v.GetString("client-url"), InitialCluster: v.GetString("initial-cluster"),
 		DataDir: v.GetString("etcd-data-dir"), TTL: v.GetDuration("lease-ttl"), Watchdog: v.GetString("watchdog")}
 }
+
+// offlineAny asks the cluster to take a group offline wherever it runs.
+func offlineAny(f *clientFlags, group string, w waitFlags) error {
+	ctx, cancel := cmdContext()
+	defer cancel()
+	return f.client().OfflineGroupAny(ctx, group, w.request())
+}

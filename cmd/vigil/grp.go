@@ -110,6 +110,7 @@ func grpDisplay(f *clientFlags) *cobra.Command {
 func grpOp(f *clientFlags, verb, short string) *cobra.Command {
 	var w waitFlags
 	var sys string
+	var everywhere bool
 	cmd := &cobra.Command{
 		Use: verb + " GRP", Short: short, Args: cobra.ExactArgs(1),
 		Example:           fmt.Sprintf("  vigil grp %s websg\n  vigil grp %s websg --wait --timeout 5m", verb, verb),
@@ -118,6 +119,9 @@ func grpOp(f *clientFlags, verb, short string) *cobra.Command {
 			if sys != "" { // cluster: online on that system (cluster.go)
 				return f.done(cmd, place(f, args[0], sys, false, w))
 			}
+			if everywhere { // cluster: offline wherever it runs (cluster.go)
+				return f.done(cmd, offlineAny(f, args[0], w))
+			}
 			ctx, cancel := cmdContext()
 			defer cancel()
 			return f.done(cmd, f.client().GroupOp(ctx, args[0], verb, w.request()))
@@ -125,6 +129,8 @@ func grpOp(f *clientFlags, verb, short string) *cobra.Command {
 	}
 	if verb == "online" {
 		cmd.Flags().StringVar(&sys, "sys", "", "in a cluster: bring the group online on this system (clears its fault there)")
+	} else {
+		cmd.Flags().BoolVar(&everywhere, "any", false, "in a cluster: take the group offline wherever it runs; the cluster no longer wants it online")
 	}
 	w.add(cmd)
 	f.addJSONFlag(cmd)

@@ -15,11 +15,14 @@ type ClusterBackend interface {
 	// PlaceGroup asks for a group online on one system (switch or online
 	// --sys); with Wait it returns once the group is online there.
 	PlaceGroup(ctx context.Context, group string, req wire.PlaceRequest) error
+	// OfflineGroupAny makes the cluster stop wanting a failover group
+	// online, wherever it runs; with wait it returns once no system owns it.
+	OfflineGroupAny(ctx context.Context, group string, wait bool) error
 }
 
-// clusterRoutes adds GET /v1/cluster and POST
-// /v1/cluster/groups/{name}/place; without a ClusterBackend both answer
-// 404 with the reason.
+// clusterRoutes adds GET /v1/cluster, POST /v1/cluster/groups/{name}/place
+// and POST /v1/cluster/groups/{name}/offline; without a ClusterBackend they
+// answer 404 with the reason.
 func (s *Server) clusterRoutes() {
 	single := "this daemon runs single-node: start it with --cluster or --etcd-endpoints"
 	s.mux.HandleFunc("GET /v1/cluster", func(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +55,24 @@ func (s *Server) clusterRoutes() {
 		defer cancel()
 		reply(w, wire.OKReply{OK: true}, causeOf(ctx, s.o.Cluster.PlaceGroup(ctx, r.PathValue("name"), req)))
 	})
+	s.mux.HandleFunc("POST /v1/cluster/groups/{name}/offline", func(w http.ResponseWriter, r *http.Request) {
+		if s.o.Cluster == nil {
+			writeError(w, http.StatusNotFound, single)
+			return
+		}
+		var op wire.OpRequest
+		if err := decode(r, &op); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		ctx, cancel, err := opContext(r, op)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		defer cancel()
+		reply(w, wire.OKReply{OK: true}, causeOf(ctx, s.o.Cluster.OfflineGroupAny(ctx, r.PathValue("name"), op.Wait)))
+	})
 }
 
 // Cluster returns the cluster view (GET /v1/cluster).
@@ -64,4 +85,9 @@ func (c *Client) Cluster(ctx context.Context) (wire.ClusterView, error) {
 // PlaceGroup asks for a group online on a system (switch, online --sys).
 func (c *Client) PlaceGroup(ctx context.Context, group string, req wire.PlaceRequest) error {
 	return c.do(ctx, http.MethodPost, "/v1/cluster/groups/"+esc(group)+"/place", req, nil)
+}
+
+// OfflineGroupAny takes a failover group offline wherever it runs.
+func (c *Client) OfflineGroupAny(ctx context.Context, group string, op wire.OpRequest) error {
+	return c.do(ctx, http.MethodPost, "/v1/cluster/groups/"+esc(group)+"/offline", op, nil)
 }

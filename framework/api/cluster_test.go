@@ -13,7 +13,10 @@ import (
 	"github.com/vigil-ha/vigil/framework/events"
 )
 
-type fakeCluster struct{ placed []wire.PlaceRequest }
+type fakeCluster struct {
+	placed  []wire.PlaceRequest
+	offline []string
+}
 
 func (f *fakeCluster) Cluster(context.Context) (wire.ClusterView, error) {
 	return wire.ClusterView{System: "A", Live: true, Systems: []wire.SystemView{{Name: "A", State: "RUNNING"}}}, nil
@@ -24,6 +27,14 @@ func (f *fakeCluster) PlaceGroup(_ context.Context, g string, req wire.PlaceRequ
 		return errors.Join(engine.ErrNotFound, errors.New(`group "`+g+`" not found`))
 	}
 	f.placed = append(f.placed, req)
+	return nil
+}
+
+func (f *fakeCluster) OfflineGroupAny(_ context.Context, g string, wait bool) error {
+	if g != "web" {
+		return errors.Join(engine.ErrNotFound, errors.New(`group "`+g+`" not found`))
+	}
+	f.offline = append(f.offline, g)
 	return nil
 }
 
@@ -72,6 +83,9 @@ func TestClusterRoutes(t *testing.T) {
 		}
 		if err := c.PlaceGroup(ctx, "web", wire.PlaceRequest{}); !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
 			t.Fatalf("no system: %v", err)
+		}
+		if err := c.OfflineGroupAny(ctx, "web", wire.OpRequest{Wait: true}); err != nil || len(fc.offline) != 1 {
+			t.Fatalf("offline --any: %v %v", err, fc.offline)
 		}
 	})
 }

@@ -366,3 +366,30 @@ func (c clusterAPI) PlaceGroup(ctx context.Context, group string, req wire.Place
 		}
 	}
 }
+
+// OfflineGroupAny makes the cluster stop wanting a failover group online;
+// its owner takes it offline. With wait it returns once no system owns it.
+func (c clusterAPI) OfflineGroupAny(ctx context.Context, group string, wait bool) error {
+	g := c.cfg.Groups[group]
+	if g == nil {
+		return fmt.Errorf("group %q: %w", group, engine.ErrNotFound)
+	}
+	if g.Parallel() {
+		return fmt.Errorf("group %q is Parallel: take it offline on each system: %w", group, engine.ErrConflict)
+	}
+	if err := c.cr.m.Unwant(ctx, group); err != nil {
+		return err
+	}
+	for wait {
+		v, err := c.cr.m.Read(ctx)
+		if err == nil && v.Owners[group].System == "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-clock.Real{}.After(100 * time.Millisecond):
+		}
+	}
+	return nil
+}

@@ -165,6 +165,11 @@ func TestCriticalFaultAndSwitch(t *testing.T) {
 	if err != nil || !strings.Contains(out, "n3") || !strings.Contains(out, "RUNNING") {
 		t.Errorf("status: %v\n%s", err, out)
 	}
+	// Offline wherever it runs, from a node that does not own it.
+	if out, err := b.node("n1").vigil("grp", "offline", "g", "--any", "--wait"); err != nil {
+		t.Fatalf("grp offline --any: %v: %s", err, out)
+	}
+	b.eventually("g offline everywhere", func() bool { return b.where() == "" && b.node("n3").state() == "OFFLINE" })
 	checkNoOverlap(t, filepath.Join(b.dir, "run"))
 }
 
