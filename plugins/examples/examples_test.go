@@ -19,6 +19,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/api/wire"
 	"github.com/vigil-ha/vigil/framework/daemon"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/plugins/agents/proc"
 	"github.com/vigil-ha/vigil/plugins/sdk/sdktest"
@@ -174,9 +175,9 @@ func waitFor(cond func() bool) bool {
 
 // pluginOf returns the pid of the daemon's child running path.
 func pluginOf(daemonPid int, path string) int {
-	pids, _ := proc.Pids()
+	pids, _ := procfs.Pids()
 	for _, p := range pids {
-		argv, err := proc.Cmdline(p)
+		argv, err := procfs.Cmdline(p)
 		if err != nil || len(argv) == 0 || argv[0] != path {
 			continue
 		}
@@ -236,7 +237,7 @@ func TestMixedThroughDaemon(t *testing.T) {
 	pid = pluginOf(n.cmd.Process.Pid, plugin)
 	n.cmd.Process.Kill() // SIGKILL: no clean-up in the daemon
 	n.cmd.Wait()
-	if !waitFor(func() bool { return !proc.Alive(pid) }) {
+	if !waitFor(func() bool { return !procfs.Alive(pid) }) {
 		t.Fatalf("plugin %d still alive after kill -9 of the daemon", pid)
 	}
 }

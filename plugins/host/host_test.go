@@ -18,7 +18,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/arglist"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
-	"github.com/vigil-ha/vigil/plugins/agents/proc"
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/plugins/host"
 	"github.com/vigil-ha/vigil/plugins/sdk/sdktest"
 )
@@ -61,7 +61,7 @@ func start(t *testing.T) *fixture {
 	t.Cleanup(func() {
 		pid := h.Pid()
 		h.Close()
-		if pid > 0 && !waitFor(func() bool { return !proc.Alive(pid) }) {
+		if pid > 0 && !waitFor(func() bool { return !procfs.Alive(pid) }) {
 			t.Errorf("plugin pid %d still alive after Close", pid)
 		}
 	})
@@ -149,7 +149,7 @@ func TestHang(t *testing.T) {
 	}
 	old := f.h.Pid()
 	unix.Kill(old, unix.SIGSTOP)
-	if !waitFor(func() bool { st, err := proc.ReadStat(old); return err == nil && st.State == 'T' }) {
+	if !waitFor(func() bool { st, err := procfs.ReadStat(old); return err == nil && st.State == 'T' }) {
 		t.Fatal("plugin did not stop on SIGSTOP")
 	}
 	if r := f.monitor(t, "ok", 500*time.Millisecond); r.Outcome != ep.TimedOut {
@@ -158,7 +158,7 @@ func TestHang(t *testing.T) {
 	if !waitFor(func() bool { p := f.h.Pid(); return p != 0 && p != old }) {
 		t.Fatal("stopped plugin was not replaced within 30 s")
 	}
-	if !waitFor(func() bool { return !proc.Alive(old) }) {
+	if !waitFor(func() bool { return !procfs.Alive(old) }) {
 		t.Fatalf("stopped plugin %d still alive", old)
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/plugins/agents/proc"
 	"github.com/vigil-ha/vigil/plugins/sdk"
@@ -113,7 +114,7 @@ func (g *Agent) Monitor(ctx context.Context, r *sdk.Resource) (sdk.State, int, e
 		return sdk.Unknown, 0, fmt.Errorf("resource %q: %w", r.Name, ErrNothingToMonitor)
 	}
 	for _, f := range files {
-		if !proc.Alive(proc.PidFromFile(f)) {
+		if !procfs.Alive(proc.PidFromFile(f)) {
 			return sdk.Offline, 0, nil
 		}
 	}
@@ -216,7 +217,7 @@ func (g *Agent) Clean(ctx context.Context, r *sdk.Resource, reason sdk.CleanReas
 func (g *Agent) allPids(r *sdk.Resource) []int {
 	var out []int
 	for _, f := range nonEmpty(r.Attrs.List("PidFiles")) {
-		if p := proc.PidFromFile(f); proc.Alive(p) {
+		if p := proc.PidFromFile(f); procfs.Alive(p) {
 			out = append(out, p)
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/plugins/agents/proc"
 	"github.com/vigil-ha/vigil/plugins/sdk"
@@ -93,7 +94,7 @@ func getAttrs(r *sdk.Resource) (attrs, error) {
 // reads three files instead of the whole process table.
 func (g *Agent) targets(r *sdk.Resource, a attrs) ([]int, error) {
 	if a.pidFile != "" {
-		if p := proc.PidFromFile(a.pidFile); proc.Alive(p) {
+		if p := proc.PidFromFile(a.pidFile); procfs.Alive(p) {
 			return []int{p}, nil
 		}
 		return nil, nil

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/plugins/imf"
 )
 
@@ -242,7 +243,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // findPattern returns a live PID whose command line is pattern.
 func findPattern(pattern string) int {
-	all, _ := pids()
+	all, _ := procfs.Pids()
 	for _, pid := range all {
 		pr, err := readProc(pid, false)
 		if err == nil && words(strings.Join(pr.Argv, " ")) == words(pattern) && alive(pid) == nil {
@@ -257,9 +258,9 @@ func killTree(pid int) {
 	if pid <= 0 {
 		return
 	}
-	all, _ := pids()
+	all, _ := procfs.Pids()
 	for _, c := range all {
-		if st, err := readStat(c); err == nil && st.PPID == pid {
+		if st, err := procfs.ReadStat(c); err == nil && st.PPID == pid {
 			syscallKill(c)
 		}
 	}

@@ -3,7 +3,6 @@ package process
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/user"
 	"path"
@@ -14,6 +13,7 @@ import (
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/plugins/imf"
 )
 
@@ -104,7 +104,7 @@ func (p *Plugin) watchPROFF(s imf.Spec) error {
 	p.mu.Unlock()
 	// A start between the monitor that found the resource offline and
 	// this registration would otherwise go unseen.
-	if all, err := pids(); err == nil {
+	if all, err := procfs.Pids(); err == nil {
 		self := os.Getpid()
 		for _, pid := range all {
 			if pr, err := readProc(pid, st.UID >= 0); err == nil && pid != self && st.Match(pr) {
@@ -217,10 +217,7 @@ func (p *Plugin) evaluate(pid int) {
 		needUID = needUID || w.start.UID >= 0
 	}
 	p.mu.Unlock()
-	comm, err := readFile(procPath(pid, "comm"), func(f *os.File) (string, error) {
-		b, err := io.ReadAll(io.LimitReader(f, 64))
-		return strings.TrimSpace(string(b)), err
-	})
+	comm, err := readComm(pid)
 	if err == nil && !candidate(comm, watches) {
 		return // the common case in an exec storm: one small read
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-ha/vigil/framework/procfs"
 	"github.com/vigil-ha/vigil/plugins/imf"
 )
 
@@ -132,7 +133,7 @@ func (p *Plugin) arm(w *pronWatch) error {
 		}
 		return false
 	}
-	all, err := pids()
+	all, err := procfs.Pids()
 	if err != nil {
 		return fmt.Errorf("%w: list /proc: %w", imf.ErrUnavailable, err)
 	}
@@ -175,19 +176,19 @@ func (p *Plugin) armPidFile(w *pronWatch, file string) error {
 	if err != nil {
 		return fmt.Errorf("%w: pid file: %w", imf.ErrNothingToWatch, err)
 	}
-	pid, err := readFile(file, func(f *os.File) (int, error) { return ParsePidFile(f) })
+	pid, err := procfs.PidFromFile(file)
 	if err != nil {
-		return fmt.Errorf("%w: pid file %s: %w", imf.ErrNothingToWatch, file, err)
+		return fmt.Errorf("%w: %w", imf.ErrNothingToWatch, err)
 	}
 	id, err := p.pids.Add(pid, w.spec.Resource, func(pid int) error {
-		st, err := readStat(pid)
+		st, err := procfs.ReadStat(pid)
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrGone, err)
 		}
 		if st.Dead() {
 			return fmt.Errorf("state %c: %w", st.State, ErrGone)
 		}
-		if started := startTime(st); started.After(fi.ModTime().Add(pidFileSlack)) {
+		if started := procfs.StartTime(st); started.After(fi.ModTime().Add(pidFileSlack)) {
 			return fmt.Errorf("%w: started %s, after pid file %s was written (%s): the PID was reused",
 				ErrGone, started.Format(time.RFC3339Nano), file, fi.ModTime().Format(time.RFC3339Nano))
 		}

@@ -1,4 +1,4 @@
-package process
+package procfs
 
 import (
 	"bufio"
@@ -10,21 +10,22 @@ import (
 	"strings"
 )
 
-// ErrParse is wrapped by the /proc parsers on malformed text.
+// ErrParse is wrapped by the parsers on malformed text.
 var ErrParse = errors.New("malformed /proc text")
 
-// Stat is what the plugin needs of /proc/<pid>/stat.
+// Stat is what vigil needs of /proc/<pid>/stat.
 type Stat struct {
-	State      byte   // R, S, D, Z, X, ...
+	State      byte   // R, S, D, T, Z, X, ...
 	PPID       int    // parent
-	StartTicks uint64 // start time in clock ticks since boot
+	PGID       int    // process group
+	StartTicks uint64 // start time in clock ticks (USER_HZ) since boot
 }
 
 // Dead reports a zombie or dead process (state Z or X).
 func (s Stat) Dead() bool { return s.State == 'Z' || s.State == 'X' }
 
-// ParseStat parses /proc/<pid>/stat. The command name may hold spaces and
-// parentheses, so fields are counted from the last ')'.
+// ParseStat parses /proc/<pid>/stat. The command name may hold blanks and
+// parentheses, so the fields are counted from the last ')'.
 func ParseStat(r io.Reader) (Stat, error) {
 	b, err := io.ReadAll(io.LimitReader(r, 4096))
 	if err != nil {
@@ -32,24 +33,25 @@ func ParseStat(r io.Reader) (Stat, error) {
 	}
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return Stat{}, fmt.Errorf("stat: no ')': %w", ErrParse)
+		return Stat{}, fmt.Errorf("stat: no command name: %w", ErrParse)
 	}
 	f := strings.Fields(string(b[i+1:]))
-	// f[0] is field 3 (state); field 4 ppid; field 22 starttime.
+	// f[0] is field 3 (state), f[1] ppid, f[2] pgrp, f[19] starttime.
 	if len(f) < 20 || len(f[0]) != 1 {
-		return Stat{}, fmt.Errorf("stat: %d fields after the command: %w", len(f), ErrParse)
+		return Stat{}, fmt.Errorf("stat: %d fields after the command name: %w", len(f), ErrParse)
 	}
 	ppid, err1 := strconv.Atoi(f[1])
-	start, err2 := strconv.ParseUint(f[19], 10, 64)
-	if err1 != nil || err2 != nil {
-		return Stat{}, fmt.Errorf("stat: ppid %q, starttime %q: %w", f[1], f[19], ErrParse)
+	pgid, err2 := strconv.Atoi(f[2])
+	start, err3 := strconv.ParseUint(f[19], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return Stat{}, fmt.Errorf("stat: ppid %q, pgrp %q, starttime %q: %w", f[1], f[2], f[19], ErrParse)
 	}
-	return Stat{State: f[0][0], PPID: ppid, StartTicks: start}, nil
+	return Stat{State: f[0][0], PPID: ppid, PGID: pgid, StartTicks: start}, nil
 }
 
 // ParseCmdline parses /proc/<pid>/cmdline (NUL-separated argv). A process
 // that rewrote its argv into one space-separated string (setproctitle) is
-// returned as that one element.
+// returned as that one element; a kernel thread has none.
 func ParseCmdline(r io.Reader) ([]string, error) {
 	b, err := io.ReadAll(io.LimitReader(r, 1<<16))
 	if err != nil {
@@ -62,27 +64,35 @@ func ParseCmdline(r io.Reader) ([]string, error) {
 	return strings.Split(string(b), "\x00"), nil
 }
 
-// ParseStatusUID returns the real user id from /proc/<pid>/status.
-func ParseStatusUID(r io.Reader) (int, error) {
+// UIDs are a process's user ids from /proc/<pid>/status.
+type UIDs struct {
+	Real, Effective int
+}
+
+// ParseStatusUIDs returns the real and effective user ids from
+// /proc/<pid>/status ("Uid: real effective saved fs").
+func ParseStatusUIDs(r io.Reader) (UIDs, error) {
 	sc := bufio.NewScanner(io.LimitReader(r, 1<<16))
 	for sc.Scan() {
-		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "Uid:"); ok {
-			f := strings.Fields(rest)
-			if len(f) == 0 {
-				break
-			}
-			uid, err := strconv.Atoi(f[0])
-			if err != nil {
-				return 0, fmt.Errorf("status: Uid %q: %w", f[0], ErrParse)
-			}
-			return uid, nil
+		rest, ok := strings.CutPrefix(sc.Text(), "Uid:")
+		if !ok {
+			continue
 		}
+		f := strings.Fields(rest)
+		if len(f) < 2 {
+			return UIDs{}, fmt.Errorf("status: Uid line %q: %w", rest, ErrParse)
+		}
+		real, err1 := strconv.Atoi(f[0])
+		eff, err2 := strconv.Atoi(f[1])
+		if err1 != nil || err2 != nil {
+			return UIDs{}, fmt.Errorf("status: Uid %q: %w", rest, ErrParse)
+		}
+		return UIDs{Real: real, Effective: eff}, nil
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return UIDs{}, err
 	}
-	return 0, fmt.Errorf("status: no Uid line: %w", ErrParse)
+	return UIDs{}, fmt.Errorf("status: no Uid line: %w", ErrParse)
 }
 
 // ParseBootTime returns btime (seconds since the epoch) from /proc/stat.
