@@ -60,14 +60,8 @@ func (s *Server) clusterRoutes() {
 			writeError(w, http.StatusNotFound, single)
 			return
 		}
-		var op wire.OpRequest
-		if err := decode(r, &op); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		ctx, cancel, err := opContext(r, op)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+		op, ctx, cancel, ok := decodeOp(w, r)
+		if !ok {
 			return
 		}
 		defer cancel()

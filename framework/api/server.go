@@ -218,19 +218,29 @@ func opContext(r *http.Request, op wire.OpRequest) (context.Context, context.Can
 	return ctx, cancel, nil
 }
 
+// decodeOp reads an operation request and makes its context (bounded by
+// its timeout). On a malformed request it answers 400 and reports false.
+func decodeOp(w http.ResponseWriter, r *http.Request) (wire.OpRequest, context.Context, context.CancelFunc, bool) {
+	var op wire.OpRequest
+	if err := decode(r, &op); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return op, nil, nil, false
+	}
+	ctx, cancel, err := opContext(r, op)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return op, nil, nil, false
+	}
+	return op, ctx, cancel, true
+}
+
 func (s *Server) resourceVerb(w http.ResponseWriter, r *http.Request) {
 	name, verb := r.PathValue("name"), r.PathValue("verb")
 	b := s.o.Backend
 	switch verb {
 	case "online", "offline":
-		var op wire.OpRequest
-		if err := decode(r, &op); err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		ctx, cancel, err := opContext(r, op)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, err.Error())
+		op, ctx, cancel, ok := decodeOp(w, r)
+		if !ok {
 			return
 		}
 		defer cancel()
@@ -272,14 +282,8 @@ func (s *Server) groupVerb(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no such group operation %q", verb))
 		return
 	}
-	var op wire.OpRequest
-	if err := decode(r, &op); err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	ctx, cancel, err := opContext(r, op)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	op, ctx, cancel, ok := decodeOp(w, r)
+	if !ok {
 		return
 	}
 	defer cancel()
