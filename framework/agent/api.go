@@ -103,6 +103,36 @@ func (a *Agent) Probe(name string) error { return a.request(name, resstate.Probe
 // Clear clears FAULTED or ADMIN_WAIT and probes again.
 func (a *Agent) Clear(name string) error { return a.request(name, resstate.Clear, "clear") }
 
+// ExpireOffline tells the agent that the engine's deadline for taking the
+// resource offline has passed (a fencing system): a running (or queued)
+// offline entry point is ended and counts as timed out, and a resource
+// still ONLINE or waiting for its offline to show gets OfflineExpired. The
+// state machine then cleans it by its own rules (no clean in a frozen
+// group, ADMIN_WAIT under ManageFaults=NONE).
+func (a *Agent) ExpireOffline(name string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	res, err := a.lookup(name)
+	if err != nil {
+		return err
+	}
+	if res.m.State() == resstate.GoingOffline {
+		res.expire = true
+		if res.cancelEP != nil {
+			res.cancelEP()
+		}
+		return nil
+	}
+	if res.queued(resstate.OfflineExpired) {
+		return nil
+	}
+	if err := res.m.Allowed(resstate.OfflineExpired); err != nil {
+		return fmt.Errorf("expire offline of resource %q: %w", name, a.mapErr(res, err))
+	}
+	a.enqueue(res, &job{kind: jobEvent, event: resstate.OfflineExpired, cause: "fence"}, true)
+	return nil
+}
+
 // request checks and queues an engine request.
 func (a *Agent) request(name string, k resstate.Kind, cause string) error {
 	a.mu.Lock()

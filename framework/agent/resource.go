@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"time"
 
 	"github.com/vigil-ha/vigil/framework/clock"
@@ -63,6 +64,9 @@ type resource struct {
 	lastMonitor time.Time
 	info        map[string]string
 	engine      state.ResourceState // last reported engine state
+
+	expire   bool               // ExpireOffline: the offline entry point counts as timed out
+	cancelEP context.CancelFunc // ends the running offline entry point, nil when none runs
 }
 
 func (res *resource) stopTimers() {

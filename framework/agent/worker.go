@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -136,7 +137,7 @@ func (a *Agent) runEP(res *resource, j *job, x ArgsExtra) (ep.Result, bool) {
 		return ep.Result{Outcome: ep.ExecError, Err: err}, true
 	}
 	started := a.o.Clock.Now()
-	result := a.o.Impl.Run(a.runCtx, req)
+	result := a.runOffline(res, n, req)
 	if result.Outcome == ep.Canceled && a.runCtx.Err() != nil {
 		return result, false
 	}
@@ -148,6 +149,32 @@ func (a *Agent) runEP(res *resource, j *job, x ArgsExtra) (ep.Result, bool) {
 			Detail: strings.TrimSpace(result.Outcome.String() + " " + errText(result.Err) + " " + result.Signal)})
 	}
 	return result, true
+}
+
+// runOffline runs an entry point; offline runs under a context
+// ExpireOffline can end, and then counts as timed out (OfflineTimedOut:
+// the state machine's rules for a hung offline apply).
+func (a *Agent) runOffline(res *resource, n ep.Name, req ep.Request) ep.Result {
+	if n != ep.Offline {
+		return a.o.Impl.Run(a.runCtx, req)
+	}
+	ctx, cancel := context.WithCancel(a.runCtx)
+	defer cancel()
+	a.mu.Lock()
+	expired := res.expire
+	res.cancelEP = cancel
+	a.mu.Unlock()
+	result := ep.Result{Outcome: ep.TimedOut, ExitCode: -1}
+	if !expired {
+		result = a.o.Impl.Run(ctx, req)
+	}
+	a.mu.Lock()
+	expired, res.expire, res.cancelEP = res.expire, false, nil
+	a.mu.Unlock()
+	if expired && result.Outcome == ep.Canceled && a.runCtx.Err() == nil {
+		result.Outcome, result.Err = ep.TimedOut, nil
+	}
+	return result
 }
 
 // epOf names the entry point a job runs.

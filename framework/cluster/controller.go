@@ -21,6 +21,7 @@ type Engine interface {
 	GroupState(name string) (state.GroupState, error)
 	OnlineGroup(ctx context.Context, name string, wait bool) error
 	MoveOffline(ctx context.Context, name, cause string) error
+	ForceOffline(ctx context.Context, name, cause string) error
 	Snapshot() *model.Config
 }
 
@@ -322,11 +323,16 @@ func prio(kv model.KV) int {
 }
 
 // Fence takes every failover group of this system offline, in parallel,
-// by deadline; it is the member's OnFence. A group still not offline at
-// the deadline is logged as an error: only the watchdog, if any, can help.
+// by deadline; it is the member's OnFence. Each group's offline gets the
+// first half of the time left; a group not offline by then is forced
+// (Engine.ForceOffline: its agents clean what is not offline) in the second
+// half. A group still not offline at the deadline is logged as an error:
+// only the watchdog, if any, can help.
 func (c *Controller) Fence(deadline time.Time) {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
+	now := c.m.o.Clock.Now()
+	half := now.Add(deadline.Sub(now) / 2)
 	var wg sync.WaitGroup
 	for _, name := range c.eng.FailoverGroups() {
 		gs, err := c.eng.GroupState(name)
@@ -336,7 +342,14 @@ func (c *Controller) Fence(deadline time.Time) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := c.eng.MoveOffline(ctx, name, causeFence); err != nil {
+			octx, ocancel := context.WithDeadline(ctx, half)
+			err := c.eng.MoveOffline(octx, name, causeFence)
+			ocancel()
+			if err == nil {
+				return
+			}
+			c.log.Error("fencing: group not offline in half the time; cleaning it", zap.String("group", name), zap.Error(err))
+			if err := c.eng.ForceOffline(ctx, name, causeFence); err != nil {
 				c.log.Error("fencing: group not offline by the deadline", zap.String("group", name), zap.Error(err))
 			}
 		}()

@@ -54,8 +54,10 @@ type fakeEngine struct {
 	tl  *timeline
 	p   *Controller
 
-	mu sync.Mutex
-	st map[string]state.Group
+	mu     sync.Mutex
+	st     map[string]state.Group
+	hang   bool     // MoveOffline never finishes (until its ctx ends)
+	forced []string // groups ForceOffline took down
 }
 
 func (f *fakeEngine) FailoverGroups() []string { return f.cfg.GroupNames() }
@@ -76,6 +78,21 @@ func (f *fakeEngine) OnlineGroup(ctx context.Context, name string, wait bool) er
 	return nil
 }
 func (f *fakeEngine) MoveOffline(ctx context.Context, name, cause string) error {
+	f.mu.Lock()
+	hang := f.hang
+	f.mu.Unlock()
+	if hang {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	f.down(name)
+	f.p.Released(name, cause)
+	return nil
+}
+func (f *fakeEngine) ForceOffline(ctx context.Context, name, cause string) error {
+	f.mu.Lock()
+	f.forced = append(f.forced, name)
+	f.mu.Unlock()
 	f.down(name)
 	f.p.Released(name, cause)
 	return nil

@@ -16,11 +16,12 @@
 //	  Acquire(g) ─── Txn: if create_rev(owners/g) == 0
 //	                      then put owners/g = A (lease LA) ──▶ rev R = token
 //	  online g, entry points get VCSAG_FENCING_TOKEN=R
-//	  every TTL/5: KeepAliveOnce(LA) ─▶ lease valid until (send time + TTL)
+//	  every TTL/6: KeepAliveOnce(LA) ─▶ lease valid until (send time + TTL)
 //	                                                                   Acquire(g) fails:
 //	                                                                   owners/g exists
 //	  ✗ A is cut off / killed: no renewal
-//	  A: at validUntil − TTL/2: fence,
+//	  A: at validUntil − TTL/3 − TTL/10: fence,
+//	     offline; after half the window: clean (ForceOffline);
 //	     all failover groups offline by validUntil − TTL/10
 //	                                 leader expires LA ≥ validUntil:
 //	                                 owners/g and systems/A deleted ──▶ watch: B is the next
@@ -30,17 +31,19 @@
 // The timing argument: A measures validUntil from the moment it sent the
 // renewal that etcd answered, so etcd's leader, which extends the lease
 // when it receives the request, cannot expire it before validUntil (a new
-// leader only extends leases further). A starts fencing TTL/2 before
-// validUntil and must be done TTL/10 before it; B can acquire only after the
-// leader deleted the owner key, so A's groups are offline before B starts
-// them, provided the clocks' rates differ by less than the margin (TTL/10
-// over one TTL: 10%, against the ppm drift of real clocks) and the groups
-// go offline within TTL/2 − TTL/10. A group that does not is logged; the
-// optional watchdog (/dev/watchdog) is then no longer fed and resets the
-// machine. A node that cannot reach a quorum renews nothing and reads
-// nothing, so it fences and starts nothing: loss of quorum stops every
-// failover group (no-quorum-policy=stop), and nothing starts again until a
-// quorum returns.
+// leader only extends leases further). A starts fencing TTL/3 + TTL/10
+// before validUntil and must be done TTL/10 before it; B can acquire only
+// after the leader deleted the owner key, so A's groups are offline before
+// B starts them, provided the clocks' rates differ by less than the margin
+// (TTL/10 over one TTL: 10%, against the ppm drift of real clocks) and the
+// groups go offline within the TTL/3 window: each group's offline has the
+// first half, and a group not offline then is forced (the engine's
+// ForceOffline: its agents clean what is not offline) in the second half.
+// A group still not offline is logged; the optional watchdog (/dev/watchdog)
+// is then no longer fed and resets the machine. A node that cannot reach a
+// quorum renews nothing and reads nothing, so it fences and starts nothing:
+// loss of quorum stops every failover group (no-quorum-policy=stop), and
+// nothing starts again until a quorum returns.
 //
 // # Keys
 //

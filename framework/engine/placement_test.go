@@ -55,8 +55,13 @@ func (p *fakePlacement) log() ([]string, []string) {
 
 func startPlaced(t *testing.T, cfg *model.Config, w *world, p Placement) *Engine {
 	t.Helper()
+	return startPlacedWith(t, cfg, w.factory, p)
+}
+
+func startPlacedWith(t *testing.T, cfg *model.Config, factory func(*model.Type, AgentHooks) (Agent, error), p Placement) *Engine {
+	t.Helper()
 	e, err := New(Options{Config: cfg, System: "n1", Clock: clock.NewFake(time.Unix(100, 0)),
-		Bus: events.NewBus(1000, nil), NewAgent: w.factory, StateDir: t.TempDir(), Placement: p})
+		Bus: events.NewBus(1000, nil), NewAgent: factory, StateDir: t.TempDir(), Placement: p})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,6 +104,26 @@ func (m *Machine) offlineTimedOut(Event) {
 	m.transitionFailed(OfflineHung)
 }
 
+// offlineExpired handles the engine's deadline for an offline passing
+// (a fencing system must have its failover groups offline by then): the
+// offline counts as failed now, as if OfflineTimeout (a resource still
+// ONLINE, never asked: reason 0) or OfflineWaitLimit (offline returned,
+// monitor still not OFFLINE: reason 1) had run out, so the same rules
+// decide: clean, ADMIN_WAIT under ManageFaults=NONE, nothing in a frozen
+// group or without clean.
+func (m *Machine) offlineExpired(Event) {
+	m.notify(events.KindInfo, "offline deadline passed")
+	if m.st == Online && (m.p.Frozen || (!m.p.ManageFaultsNone && !m.p.Has(ep.Clean))) {
+		m.notify(events.KindInfo, "offline deadline passed; no clean: left online")
+		return // no clean to run: an ONLINE resource stays as it is
+	}
+	if m.st == GoingOfflineWaiting {
+		m.transitionFailed(OfflineIneffective)
+		return
+	}
+	m.transitionFailed(OfflineHung)
+}
+
 // transitionFailed handles a hung or ineffective online (reasons 2, 3) or
 // offline (0, 1): ADMIN_WAIT under ManageFaults=NONE, clean when there is
 // one, and otherwise keep waiting for monitor indefinitely.

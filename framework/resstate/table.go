@@ -24,6 +24,7 @@ func init() {
 		Online: watched(map[Kind]transition{
 			OfflineRequested: {[]State{GoingOffline}, (*Machine).offlineRequested},
 			IMFResult:        {[]State{Online}, (*Machine).imfResult},
+			OfflineExpired:   {[]State{Cleaning, AdminWait, Online}, (*Machine).offlineExpired},
 		}, off, []State{Online, Offline, Cleaning, Faulted, AdminWait}),
 		Offline: watched(map[Kind]transition{
 			OnlineRequested: {[]State{GoingOnline}, (*Machine).onlineRequested},
@@ -40,7 +41,9 @@ func init() {
 			OfflineDone:     {[]State{GoingOfflineWaiting}, (*Machine).offlineDone},
 			OfflineTimedOut: {[]State{Cleaning, AdminWait, GoingOfflineWaiting}, (*Machine).offlineTimedOut},
 		},
-		GoingOfflineWaiting: watched(nil, off, []State{GoingOfflineWaiting, Offline, Cleaning, AdminWait}),
+		GoingOfflineWaiting: watched(map[Kind]transition{
+			OfflineExpired: {[]State{Cleaning, AdminWait, GoingOfflineWaiting}, (*Machine).offlineExpired},
+		}, off, []State{GoingOfflineWaiting, Offline, Cleaning, AdminWait}),
 		Cleaning: {
 			CleanDone: {[]State{CleanFailed, AdminWait, Offline, GoingOnline, Faulted}, (*Machine).cleanDone},
 		},

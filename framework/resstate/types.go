@@ -93,12 +93,13 @@ const (
 	CleanDone                    // clean returned (OK) or timed out (not OK)
 	IMFResult                    // result of an IMFRegister action (OK)
 	IMFReset                     // an IMF-relevant attribute changed: unregister, wait for steady state again
+	OfflineExpired               // the engine's deadline for taking the resource offline passed (fencing): clean now
 	numKinds
 )
 
 var kindNames = [...]string{"Enable", "Disable", "Remove", "OpenDone", "CloseDone", "Probe", "OnlineRequested",
 	"OfflineRequested", "Clear", "MonitorResult", "MonitorTimedOut", "OnlineDone", "OnlineTimedOut",
-	"OfflineDone", "OfflineTimedOut", "CleanDone", "IMFResult", "IMFReset"}
+	"OfflineDone", "OfflineTimedOut", "CleanDone", "IMFResult", "IMFReset", "OfflineExpired"}
 
 // String names the event kind.
 func (k Kind) String() string {
