@@ -20,11 +20,11 @@ import (
 
 func init() { subcommands = append(subcommands, newSysCmd) }
 
-// newSysCmd is `vigil sys list|state` (like hasys).
+// newSysCmd is `vigil sys list|state|freeze|unfreeze` (like hasys).
 func newSysCmd() *cobra.Command {
 	f := &clientFlags{}
 	cmd := &cobra.Command{Use: "sys", Short: "Show the systems of the cluster (like hasys)",
-		Example: "  vigil sys list\n  vigil sys state node2 --json"}
+		Example: "  vigil sys list\n  vigil sys state node2 --json\n  vigil sys freeze node2"}
 	f.addSocketFlag(cmd)
 	list := &cobra.Command{Use: "list", Short: "List the systems with their states", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -61,8 +61,23 @@ func newSysCmd() *cobra.Command {
 			return &exitError{code: 1, err: fmt.Errorf("system %q is not in the cluster", args[0])}
 		}}
 	state.Flags().BoolVar(&sf.json, "json", false, "print JSON instead of a table")
-	cmd.AddCommand(list, state)
+	cmd.AddCommand(list, state, sysFreeze(f, true), sysFreeze(f, false))
 	return cmd
+}
+
+// sysFreeze is `vigil sys freeze|unfreeze SYS` (like hasys -freeze): a
+// frozen system takes no failover group; what runs on it stays.
+func sysFreeze(f *clientFlags, on bool) *cobra.Command {
+	verb := map[bool]string{true: "freeze", false: "unfreeze"}[on]
+	short := map[bool]string{true: "Freeze a system: it takes no failover group (groups online on it stay)",
+		false: "Unfreeze a system: it may take failover groups again"}[on]
+	return &cobra.Command{Use: verb + " SYS", Short: short, Args: cobra.ExactArgs(1),
+		Example: "  vigil sys " + verb + " node2",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, cancel := cmdContext()
+			defer cancel()
+			return f.client().FreezeSystem(ctx, args[0], on)
+		}}
 }
 
 func printSystems(out io.Writer, v wire.ClusterView) error {

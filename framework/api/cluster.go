@@ -18,6 +18,9 @@ type ClusterBackend interface {
 	// OfflineGroupAny makes the cluster stop wanting a failover group
 	// online, wherever it runs; with wait it returns once no system owns it.
 	OfflineGroupAny(ctx context.Context, group string, wait bool) error
+	// FreezeSystem freezes (or unfreezes) a system: it takes no failover
+	// group until unfrozen (hasys -freeze).
+	FreezeSystem(ctx context.Context, system string, on bool) error
 }
 
 // clusterRoutes adds GET /v1/cluster, POST /v1/cluster/groups/{name}/place
@@ -67,6 +70,20 @@ func (s *Server) clusterRoutes() {
 		defer cancel()
 		reply(w, wire.OKReply{OK: true}, causeOf(ctx, s.o.Cluster.OfflineGroupAny(ctx, r.PathValue("name"), op.Wait)))
 	})
+	for _, verb := range []string{"freeze", "unfreeze"} {
+		s.mux.HandleFunc("POST /v1/cluster/systems/{name}/"+verb, func(w http.ResponseWriter, r *http.Request) {
+			if s.o.Cluster == nil {
+				writeError(w, http.StatusNotFound, single)
+				return
+			}
+			_, ctx, cancel, ok := decodeOp(w, r)
+			if !ok {
+				return
+			}
+			defer cancel()
+			reply(w, wire.OKReply{OK: true}, causeOf(ctx, s.o.Cluster.FreezeSystem(ctx, r.PathValue("name"), verb == "freeze")))
+		})
+	}
 }
 
 // Cluster returns the cluster view (GET /v1/cluster).
@@ -79,6 +96,13 @@ func (c *Client) Cluster(ctx context.Context) (wire.ClusterView, error) {
 // PlaceGroup asks for a group online on a system (switch, online --sys).
 func (c *Client) PlaceGroup(ctx context.Context, group string, req wire.PlaceRequest) error {
 	return c.do(ctx, http.MethodPost, "/v1/cluster/groups/"+esc(group)+"/place", req, nil)
+}
+
+// FreezeSystem freezes (or, with on false, unfreezes) a system of the
+// cluster.
+func (c *Client) FreezeSystem(ctx context.Context, system string, on bool) error {
+	verb := map[bool]string{true: "freeze", false: "unfreeze"}[on]
+	return c.do(ctx, http.MethodPost, "/v1/cluster/systems/"+esc(system)+"/"+verb, wire.OpRequest{}, nil)
 }
 
 // OfflineGroupAny takes a failover group offline wherever it runs.

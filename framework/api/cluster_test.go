@@ -16,6 +16,15 @@ import (
 type fakeCluster struct {
 	placed  []wire.PlaceRequest
 	offline []string
+	frozen  []string
+}
+
+func (f *fakeCluster) FreezeSystem(_ context.Context, sys string, on bool) error {
+	if sys != "B" {
+		return errors.Join(engine.ErrNotFound, errors.New(`system "`+sys+`" is neither declared nor a member`))
+	}
+	f.frozen = append(f.frozen, map[bool]string{true: "freeze ", false: "unfreeze "}[on]+sys)
+	return nil
 }
 
 func (f *fakeCluster) Cluster(context.Context) (wire.ClusterView, error) {
@@ -86,6 +95,18 @@ func TestClusterRoutes(t *testing.T) {
 		}
 		if err := c.OfflineGroupAny(ctx, "web", wire.OpRequest{Wait: true}); err != nil || len(fc.offline) != 1 {
 			t.Fatalf("offline --any: %v %v", err, fc.offline)
+		}
+		if err := c.FreezeSystem(ctx, "B", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.FreezeSystem(ctx, "B", false); err != nil {
+			t.Fatal(err)
+		}
+		if len(fc.frozen) != 2 || fc.frozen[0] != "freeze B" || fc.frozen[1] != "unfreeze B" {
+			t.Fatalf("frozen %v", fc.frozen)
+		}
+		if err := c.FreezeSystem(ctx, "Z", true); !errors.As(err, &ae) || ae.Status != http.StatusNotFound {
+			t.Fatalf("unknown system: %v", err)
 		}
 	})
 }

@@ -43,11 +43,12 @@ type Controller struct {
 	eng Engine
 	log *zap.Logger
 
-	mu   sync.Mutex
-	view View
-	busy map[string]bool // groups with an operation this controller started
-	ops  sync.WaitGroup
-	kick chan struct{}
+	mu    sync.Mutex
+	view  View
+	busy  map[string]bool // groups with an operation this controller started
+	adopt map[string]bool // groups whose online adopts what runs here
+	ops   sync.WaitGroup
+	kick  chan struct{}
 }
 
 // NewController returns the controller of a member and its engine. The
@@ -57,7 +58,7 @@ func NewController(m *Member, eng Engine, log *zap.Logger) *Controller {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Controller{m: m, eng: eng, log: log, busy: map[string]bool{}, kick: make(chan struct{}, 1)}
+	return &Controller{m: m, eng: eng, log: log, busy: map[string]bool{}, adopt: map[string]bool{}, kick: make(chan struct{}, 1)}
 }
 
 // Attach sets the engine; call it before Run, Fence or Evacuate.
@@ -66,9 +67,14 @@ func (c *Controller) Attach(eng Engine) { c.eng = eng }
 // Member returns the controller's member.
 func (c *Controller) Member() *Member { return c.m }
 
-// Acquire implements engine.Placement.
+// Acquire implements engine.Placement. A system frozen in the cluster
+// refuses, except for a group the controller adopts (online here, owned
+// by none).
 func (c *Controller) Acquire(ctx context.Context, group string) error {
-	tok, err := c.m.Acquire(ctx, group)
+	c.mu.Lock()
+	adopt := c.adopt[group]
+	c.mu.Unlock()
+	tok, err := c.m.acquire(ctx, group, adopt)
 	if err == nil {
 		c.log.Info("group owned", zap.String("group", group), zap.String("system", c.m.System()), zap.Int64("token", tok))
 	}
@@ -191,6 +197,10 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 		}
 		up := gs.State != state.GroupOffline
 		owner, intent := v.Owners[name].System, v.Intent[name]
+		if groupFrozen(v, g) {
+			continue // frozen: not started, stopped, switched or failed over
+		}
+		onlineOK := !v.Frozen[me] // a frozen system brings no group online
 		switch {
 		case owner == me && intent == "":
 			if up {
@@ -209,7 +219,7 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 			// incarnation's): the group was taken offline; let it go.
 			c.Released(name, causeMove)
 		case owner == me:
-			if !up && !v.Faults[name][me] && gs.Flags&state.GroupFaulted == 0 {
+			if onlineOK && !up && !v.Faults[name][me] && gs.Flags&state.GroupFaulted == 0 {
 				c.online(ctx, name, "owner, offline here")
 			}
 		case owner != "":
@@ -221,7 +231,13 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 				})
 			}
 		case up && gs.Flags&state.GroupFaulted == 0:
-			c.online(ctx, name, "adopt: online here, owned by none")
+			c.launch(ctx, name, "adopt: online here, owned by none", func(ctx context.Context) error {
+				c.mu.Lock()
+				c.adopt[name] = true
+				c.mu.Unlock()
+				defer func() { c.mu.Lock(); delete(c.adopt, name); c.mu.Unlock() }()
+				return c.eng.OnlineGroup(ctx, name, true)
+			})
 		case intent != "" && candidate(v, g, intent) == me:
 			c.online(ctx, name, "failover policy ("+intent+")")
 		}
@@ -360,12 +376,19 @@ func (c *Controller) Fence(deadline time.Time) {
 
 // Evacuate takes every failover group of this system offline so that the
 // others take them over (daemon shutdown in a cluster). The member must
-// keep its lease until it returns; the caller then leaves.
+// keep its lease until it returns; the caller then leaves. Frozen groups
+// are left as they are.
 func (c *Controller) Evacuate(ctx context.Context) {
 	var wg sync.WaitGroup
+	v := c.View()
+	cfg := c.eng.Snapshot()
 	for _, name := range c.eng.FailoverGroups() {
 		gs, err := c.eng.GroupState(name)
 		if err != nil || (gs.State == state.GroupOffline && gs.Flags&state.GroupStarting == 0) {
+			continue
+		}
+		if g := cfg.Groups[name]; g != nil && groupFrozen(v, g) {
+			c.log.Info("evacuate: group frozen, left online", zap.String("group", name))
 			continue
 		}
 		wg.Add(1)

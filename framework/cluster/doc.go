@@ -48,7 +48,7 @@
 // # Keys
 //
 // See keys.go: systems/, owners/ (under leases), intent/, seen/, faults/,
-// targets/, frozen/ (persistent). The cluster's wish for a group (intent)
+// targets/, frozen/, gfrozen/ (persistent). The cluster's wish for a group (intent)
 // is kept apart from where it runs (owner), so a failover or a switch keeps
 // the wish and an administrator's offline clears it.
 //
@@ -59,7 +59,10 @@
 // AutoStartList, else to the available system of SystemList with the lowest
 // priority; available = a live member, not faulted for the group, not
 // frozen. A Critical fault marks the group faulted on its system and
-// releases it, so it moves to the next system. Parallel groups are not the
+// releases it, so it moves to the next system. A frozen group (gfrozen/ or
+// Frozen/TFrozen in this system's configuration) is left as it is: not
+// started, stopped, switched or failed over; the owner key's transaction
+// refuses a frozen group and (except an adoption) a frozen system. Parallel groups are not the
 // controller's: the engine keeps them online on every system of their
 // SystemList.
 package cluster

@@ -14,6 +14,7 @@ const DefaultPrefix = "/vigil/"
 //	faults/<group>/<sys> the group faulted on sys (until cleared)
 //	targets/<group>      the system an administrator asked the group on
 //	frozen/<sys>         sys takes no failover group
+//	gfrozen/<group>      the failover group is frozen (Frozen/TFrozen set on some system)
 const (
 	dirSystems = "systems/"
 	dirOwners  = "owners/"
@@ -22,6 +23,7 @@ const (
 	dirFaults  = "faults/"
 	dirTargets = "targets/"
 	dirFrozen  = "frozen/"
+	dirGFrozen = "gfrozen/"
 )
 
 // Intent values.
@@ -40,6 +42,7 @@ func (k keys) fault(g, s string) string { return k.prefix + dirFaults + g + "/" 
 func (k keys) faultsOf(g string) string { return k.prefix + dirFaults + g + "/" }
 func (k keys) target(g string) string   { return k.prefix + dirTargets + g }
 func (k keys) frozen(s string) string   { return k.prefix + dirFrozen + s }
+func (k keys) gfrozen(g string) string  { return k.prefix + dirGFrozen + g }
 func (k keys) split(key string) (dir, rest string) {
 	rest = strings.TrimPrefix(key, k.prefix)
 	i := strings.IndexByte(rest, '/')

@@ -26,6 +26,9 @@ var (
 	ErrNoLease = errors.New("no valid cluster lease")
 	// ErrOwned: another system owns the group.
 	ErrOwned = errors.New("group owned by another system")
+	// ErrFrozen refuses an acquisition on a frozen system or of a frozen
+	// group.
+	ErrFrozen = errors.New("frozen")
 )
 
 // Options configure a Member.

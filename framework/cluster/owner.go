@@ -17,6 +17,12 @@ import (
 // online (a failover moves it on), and a switch target naming this system
 // is consumed.
 func (m *Member) Acquire(ctx context.Context, group string) (int64, error) {
+	return m.acquire(ctx, group, false)
+}
+
+// acquire is Acquire; adopt lets a frozen system take a group already
+// online on it (a frozen system keeps what runs on it).
+func (m *Member) acquire(ctx context.Context, group string, adopt bool) (int64, error) {
 	m.mu.Lock()
 	id, live := m.lease, m.live && m.o.Clock.Now().Before(m.validUntil)
 	m.mu.Unlock()
@@ -24,16 +30,33 @@ func (m *Member) Acquire(ctx context.Context, group string) (int64, error) {
 		return 0, fmt.Errorf("acquire group %q on system %q: %w", group, m.o.System, ErrNoLease)
 	}
 	key, tkey := m.k.owner(group), m.k.target(group)
-	resp, err := m.o.Client.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0)).
+	fkey := m.k.frozen(m.o.System)
+	if adopt {
+		fkey = key // compared again: no system-frozen condition
+	}
+	resp, err := m.o.Client.Txn(ctx).If(clientv3.Compare(clientv3.CreateRevision(key), "=", 0),
+		clientv3.Compare(clientv3.CreateRevision(fkey), "=", 0),
+		clientv3.Compare(clientv3.CreateRevision(m.k.gfrozen(group)), "=", 0)).
 		Then(clientv3.OpPut(key, m.o.System, clientv3.WithLease(id)), clientv3.OpPut(m.k.intent(group), IntentOnline),
 			clientv3.OpPut(m.k.seen(group), "")).
-		Else(clientv3.OpGet(key)).Commit()
+		Else(clientv3.OpGet(key), clientv3.OpGet(fkey), clientv3.OpGet(m.k.gfrozen(group))).Commit()
 	if err != nil {
 		return 0, fmt.Errorf("acquire group %q on system %q: %w", group, m.o.System, err)
 	}
 	token := resp.Header.Revision
 	if !resp.Succeeded {
 		kvs := resp.Responses[0].GetResponseRange().Kvs
+		if len(kvs) == 0 || string(kvs[0].Value) != m.o.System {
+			// Not this system's already: a frozen system or group refuses.
+			if !adopt && len(resp.Responses[1].GetResponseRange().Kvs) > 0 {
+				return 0, fmt.Errorf("acquire group %q: %w: system %q is frozen (vigil sys unfreeze %s)",
+					group, ErrFrozen, m.o.System, m.o.System)
+			}
+			if len(resp.Responses[2].GetResponseRange().Kvs) > 0 {
+				return 0, fmt.Errorf("acquire group %q on system %q: %w: the group is frozen (vigil grp unfreeze %s)",
+					group, m.o.System, ErrFrozen, group)
+			}
+		}
 		if len(kvs) == 0 {
 			return 0, fmt.Errorf("acquire group %q: owner key vanished; retry", group)
 		}
@@ -199,7 +222,8 @@ type View struct {
 	Intent  map[string]string
 	Faults  map[string]map[string]bool // group -> system -> faulted
 	Targets map[string]string
-	Frozen  map[string]bool
+	Frozen  map[string]bool // frozen systems
+	GFrozen map[string]bool // frozen failover groups
 }
 
 // SystemNames returns the live members, sorted.
@@ -221,7 +245,7 @@ func (m *Member) Read(ctx context.Context) (View, error) {
 	}
 	v := View{Rev: resp.Header.Revision, Systems: map[string]bool{}, Owners: map[string]Owner{},
 		Intent: map[string]string{}, Faults: map[string]map[string]bool{}, Targets: map[string]string{},
-		Frozen: map[string]bool{}}
+		Frozen: map[string]bool{}, GFrozen: map[string]bool{}}
 	for _, kv := range resp.Kvs {
 		dir, rest := m.k.split(string(kv.Key))
 		switch dir {
@@ -246,6 +270,8 @@ func (m *Member) Read(ctx context.Context) (View, error) {
 			v.Targets[rest] = string(kv.Value)
 		case dirFrozen:
 			v.Frozen[rest] = true
+		case dirGFrozen:
+			v.GFrozen[rest] = true
 		}
 	}
 	return v, nil

@@ -264,7 +264,11 @@ type clusterAPI struct {
 	cfg *model.Config
 }
 
-var _ api.ClusterBackend = clusterAPI{}
+var (
+	_ api.ClusterBackend  = clusterAPI{}
+	_ engine.GroupFreezer = (*cluster.Controller)(nil)
+	_ engine.Placement    = (*cluster.Controller)(nil)
+)
 
 // Cluster reads the cluster from etcd (a quorum read) and joins it with
 // the configuration's systems and groups.
@@ -345,6 +349,16 @@ func (c clusterAPI) PlaceGroup(ctx context.Context, group string, req wire.Place
 	if !slices.Contains(cluster.ByPriority(g), req.System) {
 		return fmt.Errorf("system %q is not in the SystemList of group %q: %w", req.System, group, engine.ErrConflict)
 	}
+	v, err := c.cr.m.Read(ctx)
+	if err != nil {
+		return err
+	}
+	if v.GFrozen[group] || g.Frozen() {
+		return fmt.Errorf("group %q is frozen (vigil grp unfreeze %s): %w", group, group, engine.ErrConflict)
+	}
+	if v.Frozen[req.System] {
+		return fmt.Errorf("system %q is frozen (vigil sys unfreeze %s): %w", req.System, req.System, engine.ErrConflict)
+	}
 	if err := c.cr.m.Place(ctx, group, req.System, req.Switch); err != nil {
 		return fmt.Errorf("%w: %w", engine.ErrConflict, err)
 	}
@@ -365,6 +379,21 @@ func (c clusterAPI) PlaceGroup(ctx context.Context, group string, req wire.Place
 		case <-clock.Real{}.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// FreezeSystem freezes or unfreezes a system declared in the
+// configuration or a member of the cluster.
+func (c clusterAPI) FreezeSystem(ctx context.Context, system string, on bool) error {
+	if !slices.Contains(c.cfg.Systems, system) {
+		v, err := c.cr.m.Read(ctx)
+		if err != nil {
+			return err
+		}
+		if !v.Systems[system] && !v.Frozen[system] {
+			return fmt.Errorf("system %q is neither declared nor a member: %w", system, engine.ErrNotFound)
+		}
+	}
+	return c.cr.m.Freeze(ctx, system, on)
 }
 
 // OfflineGroupAny makes the cluster stop wanting a failover group online;

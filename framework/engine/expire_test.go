@@ -80,3 +80,48 @@ func TestForceOffline(t *testing.T) {
 		t.Fatalf("released %v, want [fo:fence]", rel)
 	}
 }
+
+// freezingPlacement records freezes, or refuses them.
+type freezingPlacement struct {
+	*fakePlacement
+	frozen []string
+	fail   error
+}
+
+func (p *freezingPlacement) FreezeGroup(_ context.Context, g string, on bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fail != nil {
+		return p.fail
+	}
+	p.frozen = append(p.frozen, g+map[bool]string{true: ":on", false: ":off"}[on])
+	return nil
+}
+
+// TestFreezePlaced: freezing a failover group tells a Placement that
+// records freezes (a Parallel group is not its business); a refused
+// record refuses the freeze and changes nothing.
+func TestFreezePlaced(t *testing.T) {
+	par := map[string]model.Value{"Parallel": model.ScalarValue("1")}
+	b := newBuilder().group("fo", nil, "f1").group("par", par, "p1")
+	p := &freezingPlacement{fakePlacement: &fakePlacement{owners: map[string]string{}, refuse: map[string]bool{}}}
+	e := startPlaced(t, b.cfg, newWorld(), p)
+	for _, g := range []string{"fo", "par"} {
+		if err := e.FreezeGroup(g, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.UnfreezeGroup(g, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(p.frozen, []string{"fo:on", "fo:off"}) {
+		t.Fatalf("recorded %v, want fo:on fo:off", p.frozen)
+	}
+	p.fail = errors.New("no quorum")
+	if err := e.FreezeGroup("fo", true); !errors.Is(err, ErrConflict) {
+		t.Fatalf("freeze with the record refused: %v", err)
+	}
+	if e.Snapshot().Groups["fo"].Frozen() {
+		t.Fatal("a refused freeze froze the group")
+	}
+}

@@ -38,6 +38,9 @@ func (e *Engine) setFrozen(name string, persistent, on bool) error {
 	if !on && !persistent && cur.Attrs["Frozen"].Scalar == "1" {
 		return errorfWhat(ErrConflict, what, "it is frozen persistently; use --persistent")
 	}
+	if err := e.freezePlaced(g, on); err != nil {
+		return errorf(ErrConflict, "%s: %w", what, err)
+	}
 	if cur.Attrs[attr].Scalar == map[bool]string{true: "1", false: "0"}[on] ||
 		(!on && cur.Attrs[attr].Scalar == "") {
 		return nil // already so
@@ -54,6 +57,7 @@ func (e *Engine) setFrozen(name string, persistent, on bool) error {
 	})
 	e.modifyMu.Unlock()
 	if err != nil {
+		e.freezePlaced(g, !on) // undo the cluster's record, best effort
 		return err
 	}
 	if on {

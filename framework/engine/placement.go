@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vigil-ha/vigil/framework/events"
 	"github.com/vigil-ha/vigil/framework/model"
@@ -29,6 +30,29 @@ type Placement interface {
 	// Owner returns the system a failover group is online on, "" if none.
 	Owner(group string) string
 }
+
+// GroupFreezer is optional Placement behaviour: the cluster records that a
+// failover group was frozen or unfrozen on this system, so that no system
+// starts, moves or fails it over meanwhile (docs/cluster.md). An error
+// refuses the freeze or unfreeze.
+type GroupFreezer interface {
+	FreezeGroup(ctx context.Context, group string, on bool) error
+}
+
+// freezePlaced tells the Placement, if it records freezes, that failover
+// group g is frozen or unfrozen.
+func (e *Engine) freezePlaced(g *model.Group, on bool) error {
+	f, ok := e.o.Placement.(GroupFreezer)
+	if !e.placed(g) || !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), freezeTimeout)
+	defer cancel()
+	return f.FreezeGroup(ctx, g.Name, on)
+}
+
+// freezeTimeout bounds the cluster's record of a freeze.
+const freezeTimeout = 10 * time.Second
 
 // Causes handed to Placement.Released.
 const (
