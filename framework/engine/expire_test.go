@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -123,5 +124,36 @@ func TestFreezePlaced(t *testing.T) {
 	}
 	if e.Snapshot().Groups["fo"].Frozen() {
 		t.Fatal("a refused freeze froze the group")
+	}
+}
+
+// TestResourceOnlinePlaced: vigil res online of a resource of a failover
+// group owned elsewhere is refused naming the owner and commands nothing;
+// with no owner the group is acquired first.
+func TestResourceOnlinePlaced(t *testing.T) {
+	b := newBuilder().group("fo", nil, "f1", "f2").requires("f1", "f2")
+	p := &fakePlacement{owners: map[string]string{"fo": "n2"}, refuse: map[string]bool{"fo": true}}
+	w := newWorld()
+	e := startPlaced(t, b.cfg, w, p)
+	ctx := context.Background()
+	err := e.OnlineResource(ctx, "f2", true)
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), `group "fo" is online on system "n2"`) {
+		t.Fatalf("res online with the group owned by n2: %v", err)
+	}
+	if w.index("online f2") >= 0 {
+		t.Fatal("a refused res online commanded the resource")
+	}
+	p.mu.Lock()
+	delete(p.owners, "fo")
+	p.refuse["fo"] = false
+	p.mu.Unlock()
+	if err := e.OnlineResource(ctx, "f2", true); err != nil {
+		t.Fatal(err)
+	}
+	if acq, _ := p.log(); !slices.Equal(acq, []string{"fo"}) {
+		t.Fatalf("acquired %v, want [fo]", acq)
+	}
+	if got := p.Owner("fo"); got != "n1" {
+		t.Fatalf("owner after res online: %q", got)
 	}
 }

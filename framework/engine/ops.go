@@ -187,6 +187,9 @@ func (e *Engine) OnlineResource(ctx context.Context, name string, wait bool) err
 	if child := e.firstChildNotOnline(r); child != nil {
 		return errorf(ErrConflict, "resource %q requires resource %q online first", name, child.Name)
 	}
+	if err := e.acquireFor(ctx, r); err != nil {
+		return err
+	}
 	s := &stepper{e: e, verb: "online", requested: map[string]request{}}
 	if err := s.command(r, "admin"); err != nil {
 		return err

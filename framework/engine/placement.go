@@ -76,6 +76,25 @@ func (e *Engine) acquire(ctx context.Context, g *model.Group) error {
 	return nil
 }
 
+// acquireFor makes this system the owner of r's failover group before r
+// goes online alone (vigil res online): refused, with the system named,
+// while another system owns the group; acquired when nobody does, as a
+// group online does.
+func (e *Engine) acquireFor(ctx context.Context, r *model.Resource) error {
+	g := r.Group
+	if g == nil || !e.placed(g) {
+		return nil
+	}
+	if owner := e.o.Placement.Owner(g.Name); owner != "" && owner != e.o.System {
+		return errorf(ErrConflict, "resource %q may not go online on system %q: its group %q is online on system %q (vigil grp switch %s --to %s)",
+			r.Name, e.o.System, g.Name, owner, g.Name, e.o.System)
+	}
+	if err := e.o.Placement.Acquire(ctx, g.Name); err != nil {
+		return errorf(ErrConflict, "resource %q may not go online on system %q: group %q: %w", r.Name, e.o.System, g.Name, err)
+	}
+	return nil
+}
+
 // released tells the Placement that a failover group is offline here.
 func (e *Engine) released(g *model.Group, cause string) {
 	if e.placed(g) {
