@@ -210,8 +210,14 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 			} else {
 				c.Released(name, causeAdmin)
 			}
-		case owner == me && v.Targets[name] != "" && v.Targets[name] != me && eligible(v, g, v.Targets[name]):
+		case owner == me && v.Targets[name] != "" && v.Targets[name] != me && eligible(v, g, v.Targets[name]) &&
+			depsAllow(v, cfg, g, v.Targets[name]):
 			c.launch(ctx, name, "switch to "+v.Targets[name], func(ctx context.Context) error {
+				return c.eng.MoveOffline(ctx, name, causeMove)
+			})
+		case owner == me && up && gs.Flags&state.GroupStopping == 0 && depsBroken(v, cfg, g, me, v.Owners[name].Token) != "":
+			why := depsBroken(v, cfg, g, me, v.Owners[name].Token)
+			c.launch(ctx, name, why, func(ctx context.Context) error {
 				return c.eng.MoveOffline(ctx, name, causeMove)
 			})
 		case owner == me && !up && c.m.Token(name) == 0:
@@ -238,7 +244,7 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 				defer func() { c.mu.Lock(); delete(c.adopt, name); c.mu.Unlock() }()
 				return c.eng.OnlineGroup(ctx, name, true)
 			})
-		case intent != "" && candidate(v, g, intent) == me:
+		case intent != "" && depsAllow(v, cfg, g, me) && candidate(v, cfg, g, intent) == me:
 			c.online(ctx, name, "failover policy ("+intent+")")
 		}
 	}
@@ -292,8 +298,8 @@ func eligible(v View, g *model.Group, sys string) bool {
 // never online yet (intent autostart), once every system of AutoStartList
 // is a member, the first eligible one; else the eligible system of SystemList with the lowest
 // priority number (ties in list order).
-func candidate(v View, g *model.Group, intent string) string {
-	if t := v.Targets[g.Name]; t != "" && eligible(v, g, t) {
+func candidate(v View, cfg *model.Config, g *model.Group, intent string) string {
+	if t := v.Targets[g.Name]; t != "" && eligible(v, g, t) && depsAllow(v, cfg, g, t) {
 		return t
 	}
 	var order []string
@@ -311,7 +317,7 @@ func candidate(v View, g *model.Group, intent string) string {
 		order = ByPriority(g)
 	}
 	for _, s := range order {
-		if eligible(v, g, s) {
+		if eligible(v, g, s) && depsAllow(v, cfg, g, s) {
 			return s
 		}
 	}

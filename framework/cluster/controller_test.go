@@ -127,7 +127,15 @@ type node struct {
 
 func startNode(t *testing.T, tc *testCluster, sys string, tl *timeline) *node {
 	t.Helper()
-	eng := &fakeEngine{sys: sys, cfg: groupConfig(), tl: tl, st: map[string]state.Group{"g": state.GroupOffline}}
+	return startNodeWith(t, tc, sys, tl, groupConfig())
+}
+
+func startNodeWith(t *testing.T, tc *testCluster, sys string, tl *timeline, cfg *model.Config) *node {
+	t.Helper()
+	eng := &fakeEngine{sys: sys, cfg: cfg, tl: tl, st: map[string]state.Group{}}
+	for _, g := range cfg.GroupNames() {
+		eng.st[g] = state.GroupOffline
+	}
 	var c *Controller
 	m, stopMember := join(t, tc, sys, func(deadline time.Time) { c.Fence(deadline) })
 	c = NewController(m, eng, zaptest.NewLogger(t).Named(sys))

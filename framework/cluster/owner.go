@@ -224,6 +224,9 @@ type View struct {
 	Targets map[string]string
 	Frozen  map[string]bool // frozen systems
 	GFrozen map[string]bool // frozen failover groups
+	// FaultRev is, per group, the newest mod revision of its fault keys:
+	// when it last faulted somewhere.
+	FaultRev map[string]int64
 }
 
 // SystemNames returns the live members, sorted.
@@ -245,7 +248,7 @@ func (m *Member) Read(ctx context.Context) (View, error) {
 	}
 	v := View{Rev: resp.Header.Revision, Systems: map[string]bool{}, Owners: map[string]Owner{},
 		Intent: map[string]string{}, Faults: map[string]map[string]bool{}, Targets: map[string]string{},
-		Frozen: map[string]bool{}, GFrozen: map[string]bool{}}
+		Frozen: map[string]bool{}, GFrozen: map[string]bool{}, FaultRev: map[string]int64{}}
 	for _, kv := range resp.Kvs {
 		dir, rest := m.k.split(string(kv.Key))
 		switch dir {
@@ -265,6 +268,7 @@ func (m *Member) Read(ctx context.Context) (View, error) {
 					v.Faults[g] = map[string]bool{}
 				}
 				v.Faults[g][s] = true
+				v.FaultRev[g] = max(v.FaultRev[g], kv.ModRevision)
 			}
 		case dirTargets:
 			v.Targets[rest] = string(kv.Value)
