@@ -170,6 +170,24 @@ func TestCriticalFaultAndSwitch(t *testing.T) {
 		t.Fatalf("grp offline --any: %v: %s", err, out)
 	}
 	b.eventually("g offline everywhere", func() bool { return b.where() == "" && b.node("n3").state() == "OFFLINE" })
+
+	// A frozen system is refused as a target; unfrozen, it takes the group.
+	if out, err := b.node("n3").vigil("sys", "freeze", "n2"); err != nil {
+		t.Fatalf("sys freeze: %v: %s", err, out)
+	}
+	if out, err := b.node("n1").vigil("sys", "state", "n2", "--json"); err != nil || !strings.Contains(out, `"frozen": true`) {
+		t.Errorf("sys state n2 after the freeze: %v: %s", err, out)
+	}
+	if out, err := b.node("n1").vigil("grp", "online", "g", "--sys", "n2"); err == nil || !strings.Contains(out, `system "n2" is frozen`) {
+		t.Errorf("grp online --sys on a frozen system: %v: %s", err, out)
+	}
+	if out, err := b.node("n1").vigil("sys", "unfreeze", "n2"); err != nil {
+		t.Fatalf("sys unfreeze: %v: %s", err, out)
+	}
+	if out, err := b.node("n1").vigil("grp", "online", "g", "--sys", "n2", "--wait"); err != nil {
+		t.Fatalf("grp online --sys n2 after the unfreeze: %v: %s", err, out)
+	}
+	b.eventually("g ONLINE on n2", func() bool { return b.where() == "n2" })
 	checkNoOverlap(t, filepath.Join(b.dir, "run"))
 }
 
