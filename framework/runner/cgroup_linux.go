@@ -221,11 +221,18 @@ func (c *runCgroup) kill() {
 // an entry point left behind when it exited (the resource) move to a kept
 // cgroup (keep), swept once they are gone; so a run-N cgroup holds only an
 // entry point in flight, which a later instance kills if this one dies.
+//
+// A run cgroup emptied that way goes back to the pool too: removing a
+// cgroup waits for an RCU grace period (10 to 20 ms on a busy machine),
+// which would otherwise hold up every online that starts a daemon.
 func (c *runCgroup) release() {
 	if c == nil {
 		return
 	}
 	p := c.pool
+	if !c.killed && c.populated() {
+		p.keep(c.dir) // what is left is the resource: out of the run cgroups
+	}
 	if !c.killed && !c.populated() {
 		p.mu.Lock()
 		if len(p.pool) < maxPool && c.fd >= 0 {
@@ -237,9 +244,6 @@ func (c *runCgroup) release() {
 	}
 	c.closeFD()
 	dir := c.dir
-	if !c.killed {
-		dir = p.keep(c.dir) // what is left is the resource: out of the run cgroups
-	}
 	if err := unix.Rmdir(dir); err != nil && err != unix.ENOENT {
 		p.mu.Lock()
 		p.stale = append(p.stale, dir)

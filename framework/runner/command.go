@@ -183,7 +183,15 @@ func (c *child) supervise(ctx context.Context, start time.Time) ep.Result {
 		select {
 		case <-c.waited:
 			c.out.finish(c.o.Clock)
-			c.cg.release()
+			// Moving what the entry point left behind out of its run
+			// cgroup takes a cgroup migration (an RCU grace period, up to
+			// tens of milliseconds on a busy machine): it is done after
+			// the result is returned. Close and Drain wait for it.
+			c.r.pending.Add(1)
+			go func() {
+				defer c.r.pending.Done()
+				c.cg.release()
+			}()
 			return c.exitResult()
 		case d := <-c.extend:
 			// VCSAG_SET_RES_EP_TIMEOUT: the new timeout counts from now.

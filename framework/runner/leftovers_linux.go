@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,33 +29,33 @@ import (
 // probes: nothing of the old instance's entry points survives it, and
 // resources are left alone.
 
-// keep moves the processes of run cgroup dir to a new kept cgroup and
-// returns the cgroup to remove: dir once it is empty, else (moves failed,
-// e.g. a process forking faster than it is moved) the kept one, to sweep.
+// keep moves the processes of run cgroup dir to the Runner's kept cgroup
+// (kept-0, created at the first need and swept once it is empty) and
+// returns dir. One kept cgroup serves every run: creating and removing a
+// cgroup per run waits for RCU grace periods, 10 to 20 ms on a busy
+// machine, in the middle of every online that starts a daemon.
 func (p *cgroupPool) keep(dir string) string {
 	if len(readProcs(dir)) == 0 {
 		return dir
 	}
-	p.mu.Lock()
-	p.seq++
-	kept := filepath.Join(filepath.Dir(dir), "kept-"+strconv.Itoa(p.seq))
-	p.mu.Unlock()
-	if !migrate(dir, kept) {
-		return dir
+	kept := filepath.Join(filepath.Dir(dir), "kept-0")
+	if created, ok := migrate(dir, kept); ok && created {
+		p.mu.Lock()
+		p.stale = append(p.stale, kept)
+		p.mu.Unlock()
 	}
-	p.mu.Lock()
-	p.stale = append(p.stale, kept)
-	p.mu.Unlock()
 	return dir
 }
 
-// migrate creates cgroup to and moves every process of from into it; it
-// reports whether to was created. A child forked while its parent moves
-// lands in the old cgroup or the new one, never elsewhere: from is read
-// again until it is empty (at most ten rounds).
-func migrate(from, to string) bool {
-	if err := os.Mkdir(to, 0o755); err != nil {
-		return false
+// migrate creates cgroup to, when it does not exist yet, and moves every
+// process of from into it; it reports whether it created to and whether to
+// exists. A child forked while its parent moves lands in the old cgroup or
+// the new one, never elsewhere: from is read again until it is empty (at
+// most ten rounds).
+func migrate(from, to string) (created, ok bool) {
+	err := os.Mkdir(to, 0o755)
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return false, false
 	}
 	for range 10 {
 		procs := readProcs(from)
@@ -64,7 +66,7 @@ func migrate(from, to string) bool {
 			_ = os.WriteFile(filepath.Join(to, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0)
 		}
 	}
-	return true
+	return err == nil, true
 }
 
 // inFlight reports whether a run cgroup's entry point itself still runs: a

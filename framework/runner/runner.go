@@ -72,8 +72,9 @@ func New(o Options) *Runner {
 func (r *Runner) Reaper() *Reaper { return r.reaper }
 
 // Drain waits until every background kill of a timed-out or canceled child
-// of r has finished (nothing of those trees is left), or ctx ends. It does
-// not wait for the kills of other Runners.
+// of r has finished (nothing of those trees is left), and every background
+// release of a finished run's cgroup, or ctx ends. It does not wait for the
+// kills of other Runners.
 func (r *Runner) Drain(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
@@ -96,6 +97,7 @@ func (r *Runner) Drain(ctx context.Context) error {
 // later run creates its cgroups again.
 func (r *Runner) Close() {
 	r.endSubreaper()
+	r.pending.Wait() // background releases and kills: their cgroups go back to the pool first
 	r.cg.close()
 }
 
