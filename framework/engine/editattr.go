@@ -153,18 +153,7 @@ func (e *Engine) undoOverride(r *model.Resource, d *model.AttrDef, attr string, 
 	}
 	nr := next.Resources[r.Name]
 	v, _ := nr.Attr(attr)
-	e.publish(events.Event{Kind: events.KindAttr, Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
-		Cause: "admin", Detail: fmt.Sprintf("%s override removed: %v", attr, v.Elements())})
-	e.mu.Lock()
-	a := e.agents[r.Type.Name]
-	e.mu.Unlock()
-	if a != nil {
-		if err := a.Update(nr, []string{attr}); err != nil {
-			return errorf(ErrFailed, "%s: configuration saved but the agent refused the change: %w", what, err)
-		}
-	}
-	e.refreshResource(r, "admin")
-	return nil
+	return e.attrChanged(r, nr, attr, what, fmt.Sprintf("%s override removed: %v", attr, v.Elements()))
 }
 
 // ModifySys sets the value of an attribute of a resource for one system
@@ -179,12 +168,9 @@ func (e *Engine) ModifySys(res, attr, sys string, words []string, del bool) erro
 		return err
 	}
 	what := fmt.Sprintf("modify resource %q: %s@%s", res, attr, sys)
-	d, ok := attrDef(r, attr)
-	if !ok {
-		return errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
-	}
-	if d.Temp {
-		return errorf(ErrInvalid, "attribute %s of type %s is temporary and cannot be modified", attr, r.Type.Name)
+	d, err := modifiable(r, attr)
+	if err != nil {
+		return err
 	}
 	if msg := model.NameError(sys, true); msg != "" {
 		return errorfWhat(ErrInvalid, what, "the system name %q %s", sys, msg)
@@ -229,24 +215,14 @@ func (e *Engine) ModifySys(res, attr, sys string, words []string, del bool) erro
 	if err != nil {
 		return err
 	}
-	nr := next.Resources[res]
 	detail := fmt.Sprintf("%s@%s = %v", attr, sys, v.Elements())
 	if del {
 		detail = fmt.Sprintf("%s@%s removed", attr, sys)
 	}
-	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
-		Cause: "admin", Detail: detail})
-	if sys != e.o.System {
-		return nil // resolves only on SYS
+	if sys != e.o.System { // resolves only on SYS: nothing changes here
+		e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
+			Cause: "admin", Detail: detail})
+		return nil
 	}
-	e.mu.Lock()
-	a := e.agents[r.Type.Name]
-	e.mu.Unlock()
-	if a != nil {
-		if err := a.Update(nr, []string{attr}); err != nil {
-			return errorf(ErrFailed, "%s: configuration saved but the agent refused the change: %w", what, err)
-		}
-	}
-	e.refreshResource(r, "admin")
-	return nil
+	return e.attrChanged(r, next.Resources[res], attr, what, detail)
 }

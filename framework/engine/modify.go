@@ -21,19 +21,17 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	if err != nil {
 		return err
 	}
-	d, ok := attrDef(r, attr)
-	if !ok {
-		return errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", res, r.Type.Name, attr)
-	}
-	if d.Temp {
-		return errorf(ErrInvalid, "attribute %s of type %s is temporary and cannot be modified", attr, r.Type.Name)
+	d, err := modifiable(r, attr)
+	if err != nil {
+		return err
 	}
 	v, err := model.ParseValue(r.Type.Name, d, words)
 	if err != nil {
 		return errorf(ErrInvalid, "%w", err)
 	}
 	var old model.Value
-	next, err := e.change(fmt.Sprintf("modify resource %q", res), func(next *model.Config) error {
+	what := fmt.Sprintf("modify resource %q", res)
+	next, err := e.change(what, func(next *model.Config) error {
 		nr := next.Resources[res]
 		old, _ = nr.Attr(attr)
 		if old.Equal(v) {
@@ -52,19 +50,41 @@ func (e *Engine) Modify(res, attr string, words []string) error {
 	if err != nil {
 		return err
 	}
-	nr := next.Resources[res]
+	return e.attrChanged(r, next.Resources[res], attr, what,
+		fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements()))
+}
+
+// modifiable returns the definition of attribute attr of r, refusing an
+// unknown or a temporary attribute.
+func modifiable(r *model.Resource, attr string) (*model.AttrDef, error) {
+	d, ok := attrDef(r, attr)
+	if !ok {
+		return nil, errorf(ErrNotFound, "resource %q (type %s) has no attribute %q", r.Name, r.Type.Name, attr)
+	}
+	if d.Temp {
+		return nil, errorf(ErrInvalid, "attribute %s of type %s is temporary and cannot be modified", attr, r.Type.Name)
+	}
+	return d, nil
+}
+
+// attrChanged follows a saved change of attribute attr of r (nr is r in
+// the published snapshot): it publishes attr-changed with detail, tells the
+// agent (attr_changed, IMF re-registration) and re-reads r into its group's
+// tally. An agent that refuses the change is reported under what; the
+// configuration stays saved.
+func (e *Engine) attrChanged(r, nr *model.Resource, attr, what, detail string) error {
 	e.mu.Lock()
 	a := e.agents[r.Type.Name]
 	e.mu.Unlock()
-	e.publish(events.Event{Kind: events.KindAttr, Resource: res, Type: r.Type.Name, Group: groupName(r),
-		Cause: "admin", Detail: fmt.Sprintf("%s = %v (was %v)", attr, v.Elements(), old.Elements())})
+	e.publish(events.Event{Kind: events.KindAttr, Resource: r.Name, Type: r.Type.Name, Group: groupName(r),
+		Cause: "admin", Detail: detail})
 	var uerr error
 	if a != nil {
 		uerr = a.Update(nr, []string{attr})
 	}
 	e.refreshResource(r, "admin")
 	if uerr != nil {
-		return errorf(ErrFailed, "modify resource %q: configuration saved but the agent refused the change: %w", res, uerr)
+		return errorf(ErrFailed, "%s: configuration saved but the agent refused the change: %w", what, uerr)
 	}
 	return nil
 }
