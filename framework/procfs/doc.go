@@ -1,5 +1,5 @@
 // Package procfs reads what vigil needs of the Linux /proc file system: a
-// process's state, parent, process group and start time (stat), its argv
+// process's state, parent, process group, session and start time (stat), its argv
 // (cmdline), its user ids (status), the boot time, and pid files. The
 // built-in agents (plugins/agents) and the IMF process plugin
 // (plugins/imf/process) both read processes through it.

@@ -15,14 +15,16 @@ var ErrParse = errors.New("malformed /proc text")
 
 // Stat is what vigil needs of /proc/<pid>/stat.
 type Stat struct {
+	PID        int
 	State      byte   // R, S, D, T, Z, X, ...
 	PPID       int    // parent
 	PGID       int    // process group
+	SID        int    // session
 	StartTicks uint64 // start time in clock ticks (USER_HZ) since boot
 }
 
-// Dead reports a zombie or dead process (state Z or X).
-func (s Stat) Dead() bool { return s.State == 'Z' || s.State == 'X' }
+// Dead reports a zombie or dead process (state Z, X, or x on old kernels).
+func (s Stat) Dead() bool { return s.State == 'Z' || s.State == 'X' || s.State == 'x' }
 
 // ParseStat parses /proc/<pid>/stat. The command name may hold blanks and
 // parentheses, so the fields are counted from the last ')'.
@@ -31,22 +33,30 @@ func ParseStat(r io.Reader) (Stat, error) {
 	if err != nil {
 		return Stat{}, err
 	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
+	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+	if open < 0 || end < open {
 		return Stat{}, fmt.Errorf("stat: no command name: %w", ErrParse)
 	}
-	f := strings.Fields(string(b[i+1:]))
-	// f[0] is field 3 (state), f[1] ppid, f[2] pgrp, f[19] starttime.
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b[:open])))
+	if err != nil {
+		return Stat{}, fmt.Errorf("stat: pid %q: %w", b[:open], ErrParse)
+	}
+	f := strings.Fields(string(b[end+1:]))
+	// f[0] is field 3 (state), f[1] ppid, f[2] pgrp, f[3] session, f[19] starttime.
 	if len(f) < 20 || len(f[0]) != 1 {
 		return Stat{}, fmt.Errorf("stat: %d fields after the command name: %w", len(f), ErrParse)
 	}
-	ppid, err1 := strconv.Atoi(f[1])
-	pgid, err2 := strconv.Atoi(f[2])
-	start, err3 := strconv.ParseUint(f[19], 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return Stat{}, fmt.Errorf("stat: ppid %q, pgrp %q, starttime %q: %w", f[1], f[2], f[19], ErrParse)
+	var n [3]int
+	for i := range n {
+		if n[i], err = strconv.Atoi(f[i+1]); err != nil {
+			return Stat{}, fmt.Errorf("stat: field %d %q: %w", i+4, f[i+1], ErrParse)
+		}
 	}
-	return Stat{State: f[0][0], PPID: ppid, PGID: pgid, StartTicks: start}, nil
+	start, err := strconv.ParseUint(f[19], 10, 64)
+	if err != nil {
+		return Stat{}, fmt.Errorf("stat: starttime %q: %w", f[19], ErrParse)
+	}
+	return Stat{PID: pid, State: f[0][0], PPID: n[0], PGID: n[1], SID: n[2], StartTicks: start}, nil
 }
 
 // ParseCmdline parses /proc/<pid>/cmdline (NUL-separated argv). A process

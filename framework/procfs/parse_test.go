@@ -14,13 +14,18 @@ func TestParseStat(t *testing.T) {
 		want     Stat
 		err      bool
 	}{
-		{name: "plain", in: "123 (sleep) S 1 123 123" + tail, want: Stat{State: 'S', PPID: 1, PGID: 123, StartTicks: 4242}},
-		{name: "command with blanks and parens", in: "9 (a (b) c) Z 77 70 70" + tail,
-			want: Stat{State: 'Z', PPID: 77, PGID: 70, StartTicks: 4242}},
+		{name: "plain", in: "123 (sleep) S 1 123 120" + tail,
+			want: Stat{PID: 123, State: 'S', PPID: 1, PGID: 123, SID: 120, StartTicks: 4242}},
+		{name: "command with blanks and parens", in: "9 (a (b) c) Z 77 70 60" + tail,
+			want: Stat{PID: 9, State: 'Z', PPID: 77, PGID: 70, SID: 60, StartTicks: 4242}},
+		{name: "a ')' and '(' in the name", in: "7 (a) b (c) Z 3 4 5" + tail,
+			want: Stat{PID: 7, State: 'Z', PPID: 3, PGID: 4, SID: 5, StartTicks: 4242}},
 		{name: "no command name", in: "9 sleep S 1", err: true},
 		{name: "short", in: "9 (x) S 1 2", err: true},
+		{name: "bad pid", in: "x (x) S 1 9 9" + tail, err: true},
 		{name: "bad ppid", in: "9 (x) S x 9 9" + tail, err: true},
 		{name: "bad pgrp", in: "9 (x) S 1 y 9" + tail, err: true},
+		{name: "bad session", in: "9 (x) S 1 9 z" + tail, err: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := ParseStat(strings.NewReader(c.in))
@@ -35,8 +40,13 @@ func TestParseStat(t *testing.T) {
 			}
 		})
 	}
-	if !(Stat{State: 'X'}).Dead() || !(Stat{State: 'Z'}).Dead() || (Stat{State: 'S'}).Dead() {
-		t.Error("Dead: X and Z dead, S alive")
+	for _, st := range []byte{'X', 'Z', 'x'} {
+		if !(Stat{State: st}).Dead() {
+			t.Errorf("state %c not dead", st)
+		}
+	}
+	if (Stat{State: 'S'}).Dead() {
+		t.Error("state S dead")
 	}
 }
 
@@ -74,7 +84,7 @@ func TestSelf(t *testing.T) {
 		t.Fatal("this process is not alive")
 	}
 	st, err := ReadStat(pid)
-	if err != nil || st.PPID != os.Getppid() {
+	if err != nil || st.PID != pid || st.PPID != os.Getppid() {
 		t.Fatalf("ReadStat(self) = %+v, %v; want ppid %d", st, err, os.Getppid())
 	}
 	if argv, err := Cmdline(pid); err != nil || len(argv) == 0 || argv[0] != os.Args[0] {
@@ -93,6 +103,13 @@ func TestSelf(t *testing.T) {
 	}
 	if err != nil || !found {
 		t.Fatalf("Pids() lacks %d (%v)", pid, err)
+	}
+	found = false
+	for _, s := range All() {
+		found = found || s == st
+	}
+	if !found {
+		t.Fatalf("All() lacks %+v", st)
 	}
 	if Alive(0) || Alive(-1) {
 		t.Fatal("pid 0 or -1 counted alive")

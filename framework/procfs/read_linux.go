@@ -59,6 +59,22 @@ func Alive(pid int) bool {
 	return err == nil && !st.Dead()
 }
 
+// All reads the stat of every process (those that vanish meanwhile, or
+// whose stat cannot be parsed, are left out).
+func All() []Stat {
+	pids, err := Pids()
+	if err != nil {
+		return nil
+	}
+	out := make([]Stat, 0, len(pids))
+	for _, pid := range pids {
+		if st, err := ReadStat(pid); err == nil {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // Pids lists the numeric entries of /proc.
 func Pids() ([]int, error) {
 	d, err := os.Open(Root)

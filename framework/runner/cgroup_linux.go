@@ -196,17 +196,7 @@ func (c *runCgroup) procs() []int {
 	if c == nil {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(c.dir, "cgroup.procs"))
-	if err != nil {
-		return nil
-	}
-	var out []int
-	for _, f := range strings.Fields(string(b)) {
-		if pid, err := strconv.Atoi(f); err == nil {
-			out = append(out, pid)
-		}
-	}
-	return out
+	return readProcs(c.dir)
 }
 
 // kill writes cgroup.kill (SIGKILL to every member, atomically).

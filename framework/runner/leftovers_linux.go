@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/procfs"
 )
 
 // A Runner's cgroup base holds two kinds of cgroups:
@@ -78,11 +79,7 @@ func migrate(from, to string) (created, ok bool) {
 // leader without setsid would be taken for an entry point in flight.)
 func inFlight(procs []int) bool {
 	for _, pid := range procs {
-		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			continue
-		}
-		if st, ok := parseStat(string(b)); ok && !st.dead() && st.pgrp == pid && st.sid != pid {
+		if st, err := procfs.ReadStat(pid); err == nil && !st.Dead() && st.PGID == pid && st.SID != pid {
 			return true
 		}
 	}

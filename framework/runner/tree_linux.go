@@ -4,71 +4,14 @@ import (
 	"bytes"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 
 	"github.com/vigil-ha/vigil/framework/clock"
+	"github.com/vigil-ha/vigil/framework/procfs"
 )
-
-// procStat is the part of /proc/<pid>/stat the tree walk needs.
-type procStat struct {
-	pid, ppid, pgrp, sid int
-	state                byte
-	start                uint64 // start time in clock ticks since boot
-}
-
-// parseStat parses the text of /proc/<pid>/stat. The command name may hold
-// spaces and parentheses, so fields are counted from the last ')'.
-func parseStat(text string) (procStat, bool) {
-	open, end := strings.IndexByte(text, '('), strings.LastIndexByte(text, ')')
-	if open < 0 || end < open || end+2 > len(text) {
-		return procStat{}, false
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(text[:open]))
-	f := strings.Fields(text[end+1:])
-	if err != nil || len(f) < 20 || len(f[0]) != 1 {
-		return procStat{}, false
-	}
-	start, err := strconv.ParseUint(f[19], 10, 64)
-	if err != nil {
-		return procStat{}, false
-	}
-	var n [3]int
-	for i := range n {
-		if n[i], err = strconv.Atoi(f[i+1]); err != nil {
-			return procStat{}, false
-		}
-	}
-	return procStat{pid: pid, state: f[0][0], ppid: n[0], pgrp: n[1], sid: n[2], start: start}, true
-}
-
-// dead reports whether the state is zombie or dead.
-func (p procStat) dead() bool { return p.state == 'Z' || p.state == 'X' || p.state == 'x' }
-
-// listProcs reads the stat of every process.
-func listProcs() []procStat {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	out := make([]procStat, 0, len(ents))
-	for _, e := range ents {
-		if c := e.Name()[0]; c < '0' || c > '9' {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		if p, ok := parseStat(string(b)); ok {
-			out = append(out, p)
-		}
-	}
-	return out
-}
 
 // hasMarker reports whether the process carries MarkerEnv=marker.
 func hasMarker(pid int, marker string) bool {
@@ -112,10 +55,8 @@ func (t *tree) members() []int {
 		}
 		// A zombie still listed in the cgroup is dead: the reaper (or init)
 		// takes it; signalling it again would only spin.
-		if b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
-			if p, ok := parseStat(string(b)); ok && !p.dead() {
-				in = append(in, pid)
-			}
+		if p, err := procfs.ReadStat(pid); err == nil && !p.Dead() {
+			in = append(in, pid)
 		}
 	}
 	return in
@@ -125,17 +66,17 @@ func (t *tree) members() []int {
 // is leader (also its process group id) and whose marker is marker; known
 // (pid → start time) is read and updated.
 func treeMembers(leader int, marker string, known map[int]uint64) []int {
-	procs := listProcs()
+	procs := procfs.All()
 	self := os.Getpid()
 	in := map[int]bool{}
 	groups := map[int]bool{leader: true} // process groups of members
 	sessions := map[int]bool{}           // sessions led by members
 	for _, p := range procs {
-		if p.pid == self || p.pid == 1 || p.dead() {
+		if p.PID == self || p.PID == 1 || p.Dead() {
 			continue
 		}
-		if st, ok := known[p.pid]; (ok && st == p.start) || p.pid == leader || p.pgrp == leader || hasMarker(p.pid, marker) {
-			in[p.pid] = true
+		if st, ok := known[p.PID]; (ok && st == p.StartTicks) || p.PID == leader || p.PGID == leader || hasMarker(p.PID, marker) {
+			in[p.PID] = true
 		}
 	}
 	for changed := true; changed; {
@@ -145,20 +86,20 @@ func treeMembers(leader int, marker string, known map[int]uint64) []int {
 			sessions[pid] = true
 		}
 		for _, p := range procs {
-			if in[p.pid] || p.pid == self || p.pid == 1 || p.dead() {
+			if in[p.PID] || p.PID == self || p.PID == 1 || p.Dead() {
 				continue
 			}
-			if in[p.ppid] || groups[p.pgrp] || sessions[p.sid] {
-				in[p.pid] = true
+			if in[p.PPID] || groups[p.PGID] || sessions[p.SID] {
+				in[p.PID] = true
 				changed = true
 			}
 		}
 	}
 	out := make([]int, 0, len(in))
 	for _, p := range procs {
-		if in[p.pid] {
-			known[p.pid] = p.start
-			out = append(out, p.pid)
+		if in[p.PID] {
+			known[p.PID] = p.StartTicks
+			out = append(out, p.PID)
 		}
 	}
 	return out
