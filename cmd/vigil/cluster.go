@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -182,13 +183,29 @@ func addClusterFlags(fl *pflag.FlagSet) {
 	fl.String("etcd-data-dir", "", "with --cluster: the embedded member's data directory (default <state-dir>/etcd)")
 	fl.Duration("lease-ttl", cluster.DefaultTTL, "cluster lease TTL (whole seconds): a dead system's groups start elsewhere after it")
 	fl.String("watchdog", "", "watchdog device fed while the lease is valid (e.g. /dev/watchdog); empty = none")
+	fl.Bool("fence-guard", true, "run the fence guard: a process that kills this daemon's resources if the daemon dies or hangs, before its lease can expire")
 }
 
 // clusterSettings reads the cluster flags.
 func clusterSettings(v *viper.Viper) daemon.ClusterSettings {
 	return daemon.ClusterSettings{Embedded: v.GetBool("cluster"), Endpoints: v.GetStringSlice("etcd-endpoints"),
 		PeerURL: v.GetString("peer-url"), ClientURL: v.GetString("client-url"), InitialCluster: v.GetString("initial-cluster"),
-		DataDir: v.GetString("etcd-data-dir"), TTL: v.GetDuration("lease-ttl"), Watchdog: v.GetString("watchdog")}
+		DataDir: v.GetString("etcd-data-dir"), TTL: v.GetDuration("lease-ttl"), Watchdog: v.GetString("watchdog"),
+		Guard: guardCommand(v.GetBool("fence-guard"))}
+}
+
+// guardCommand is the fence guard's command: this binary's fence-guard
+// subcommand (guard.go); nil when turned off or when this binary cannot be
+// found.
+func guardCommand(on bool) []string {
+	if !on {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	return []string{exe, "fence-guard"}
 }
 
 // offlineAny asks the cluster to take a group offline wherever it runs.

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -349,13 +350,15 @@ func prio(kv model.KV) int {
 // first half of the time left; a group not offline by then is forced
 // (Engine.ForceOffline: its agents clean what is not offline) in the second
 // half. A group still not offline at the deadline is logged as an error:
-// only the watchdog, if any, can help.
-func (c *Controller) Fence(deadline time.Time) {
+// only the fence guard (guard.go), which kills at the deadline, and the
+// watchdog, if any, can help. It reports whether every group went offline.
+func (c *Controller) Fence(deadline time.Time) bool {
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	now := c.m.o.Clock.Now()
 	half := now.Add(deadline.Sub(now) / 2)
 	var wg sync.WaitGroup
+	var failed atomic.Bool
 	for _, name := range c.eng.FailoverGroups() {
 		gs, err := c.eng.GroupState(name)
 		if err != nil || (gs.State == state.GroupOffline && gs.Flags&state.GroupStarting == 0) {
@@ -372,12 +375,14 @@ func (c *Controller) Fence(deadline time.Time) {
 			}
 			c.log.Error("fencing: group not offline in half the time; cleaning it", zap.String("group", name), zap.Error(err))
 			if err := c.eng.ForceOffline(ctx, name, causeFence); err != nil {
+				failed.Store(true)
 				c.log.Error("fencing: group not offline by the deadline", zap.String("group", name), zap.Error(err))
 			}
 		}()
 	}
 	wg.Wait()
 	c.poke()
+	return !failed.Load()
 }
 
 // Evacuate takes every failover group of this system offline so that the

@@ -54,6 +54,11 @@ type Options struct {
 	// whose fencing does not finish is reset by it before its lease can
 	// expire. Its timeout must be below TTL − TTL/3 − TTL/10.
 	Watchdog *Watchdog
+	// Guard, when set, is told while the lease is held the time by which
+	// this system's failover groups must be offline (the fence guard,
+	// guard.go): it kills what the daemon started if that time passes
+	// unrenewed or the daemon dies.
+	Guard interface{ Until(time.Time) }
 }
 
 // Member is this system's membership of the cluster: its lease, its
@@ -273,10 +278,25 @@ func (m *Member) drain(results chan renewal, inFlight bool) {
 	}
 }
 
-// feed feeds the watchdog only while the lease is valid for longer than
-// the watchdog's timeout plus the margin: a node whose daemon dies, or
-// whose fencing does not finish, is reset before its lease can expire.
+// feed tells the guard the deadline of the lease as known now (only while
+// holding: during fencing the deadline it has stands, and the daemon may
+// clear it) and feeds the watchdog.
 func (m *Member) feed() {
+	_, _, margin := m.timing()
+	m.mu.Lock()
+	valid := m.validUntil
+	m.mu.Unlock()
+	if m.o.Guard != nil && !valid.IsZero() {
+		m.o.Guard.Until(valid.Add(-margin))
+	}
+	m.feedWatchdog()
+}
+
+// feedWatchdog feeds the watchdog only while the lease is valid for
+// longer than the watchdog's timeout plus the margin: a node whose daemon
+// dies, or whose fencing does not finish, is reset before its lease can
+// expire.
+func (m *Member) feedWatchdog() {
 	if m.o.Watchdog == nil {
 		return
 	}
@@ -307,7 +327,7 @@ func (m *Member) fence(deadline time.Time, why string) {
 		}
 	}()
 	for {
-		m.feed()
+		m.feedWatchdog()
 		select {
 		case <-done:
 			return

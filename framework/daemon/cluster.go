@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
@@ -43,6 +45,13 @@ type ClusterSettings struct {
 	Watchdog string
 	// Prefix is the etcd key prefix; "" = cluster.DefaultPrefix.
 	Prefix string
+	// Guard is the command of the fence guard (`vigil fence-guard`; the
+	// daemon adds --cgroup <its runner's cgroup base>): a process of its
+	// own that kills what the daemon started when the daemon dies or stops
+	// renewing its deadline (cluster/guard.go). nil = no guard (a death of
+	// the daemon then leaves its resources running; only Watchdog covers
+	// it).
+	Guard []string
 }
 
 // Enabled reports whether the daemon runs in a cluster.
@@ -54,6 +63,7 @@ type clusterRun struct {
 	emb     *cluster.Embedded
 	cli     *clientv3.Client
 	wd      *cluster.Watchdog
+	guard   *cluster.GuardConn // nil = no fence guard
 	m       *cluster.Member
 	ctl     *cluster.Controller
 	stopRun context.CancelFunc
@@ -61,6 +71,10 @@ type clusterRun struct {
 	stopCtl context.CancelFunc
 	ctlDone chan struct{}
 	closed  sync.Once
+	// guardDone is closed when the fence guard has exited; released is set
+	// before the daemon releases it on a clean stop.
+	guardDone <-chan struct{}
+	released  atomic.Bool
 }
 
 // startCluster starts the embedded member if asked, connects, and joins
@@ -109,8 +123,19 @@ func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 			return fail(err)
 		}
 	}
-	m, err := cluster.New(cluster.Options{Client: cli, Prefix: cs.Prefix, System: d.system, TTL: cs.TTL,
-		Logger: d.log.Named("cluster"), Watchdog: cr.wd, OnFence: func(deadline time.Time) { cr.ctl.Fence(deadline) }})
+	if err := cr.startGuard(d); err != nil {
+		return fail(err)
+	}
+	mo := cluster.Options{Client: cli, Prefix: cs.Prefix, System: d.system, TTL: cs.TTL,
+		Logger: d.log.Named("cluster"), Watchdog: cr.wd, OnFence: func(deadline time.Time) {
+			if cr.ctl.Fence(deadline) && cr.guard != nil {
+				cr.guard.Clear() // every failover group is offline: nothing to kill at the deadline
+			}
+		}}
+	if cr.guard != nil {
+		mo.Guard = cr.guard
+	}
+	m, err := cluster.New(mo)
 	if err != nil {
 		return fail(err)
 	}
@@ -133,6 +158,42 @@ func (d *Daemon) startCluster(ctx context.Context) (*clusterRun, error) {
 		}
 	}
 	return cr, nil
+}
+
+// startGuard starts the fence guard (ClusterSettings.Guard) on the
+// runner's cgroup tree, before this system holds a lease.
+func (cr *clusterRun) startGuard(d *Daemon) error {
+	argv := d.s.Cluster.Guard
+	if len(argv) == 0 {
+		cr.log.Warn("no fence guard: if this daemon dies, its resources keep running while another system takes its groups over (only --watchdog covers that)")
+		return nil
+	}
+	base := d.run.CgroupBase()
+	if base == "" {
+		cr.log.Warn("no fence guard: entry points run without cgroups here, so there is no tree to kill; if this daemon dies, its resources keep running (only --watchdog covers that)")
+		return nil
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("fence guard: %w", err)
+	}
+	stderr, _ := d.s.Stderr.(*os.File) // the daemon's standard error, where its console log goes
+	g, err := d.run.StartDetached(argv[0], append(slices.Clone(argv[1:]), "--cgroup", base), []*os.File{r}, stderr)
+	r.Close()
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("fence guard: %w", err)
+	}
+	cr.guard = cluster.NewGuardConn(w, nil, cr.log)
+	cr.guardDone = g.Done()
+	cr.log.Info("fence guard started", zap.Int("pid", g.Pid()), zap.String("cgroup", base))
+	go func() {
+		<-g.Done()
+		if !cr.released.Load() {
+			cr.log.Error("fence guard exited: a death of this daemon no longer stops its resources", zap.Error(g.Err()))
+		}
+	}()
+	return nil
 }
 
 // run keeps the lease and, once the engine has probed, applies the policy.
@@ -240,6 +301,14 @@ func (cr *clusterRun) close() {
 		}
 		if cr.wd != nil {
 			cr.wd.Close()
+		}
+		if cr.guard != nil {
+			cr.released.Store(true)
+			cr.guard.Release()
+			select { // it exits at once; a guard that does not is not waited for
+			case <-cr.guardDone:
+			case <-clock.Real{}.After(time.Second):
+			}
 		}
 		if cr.cli != nil {
 			cr.cli.Close()

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/vigil-ha/vigil/framework/cluster"
+	"github.com/vigil-ha/vigil/framework/runner"
+)
+
+func init() { subcommands = append(subcommands, newGuardCmd) }
+
+// newGuardCmd is the fence guard the daemon of a cluster node starts
+// (framework/cluster/guard.go): it reads the daemon's pipe on descriptor 3
+// and kills the runner's cgroup tree when the daemon dies or lets its
+// deadline pass. It is not for administrators, so it is hidden.
+func newGuardCmd() *cobra.Command {
+	var base string
+	cmd := &cobra.Command{
+		Use:    "fence-guard --cgroup DIR",
+		Short:  "Kill a cluster daemon's resources when it dies or hangs (started by vigil agent)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if base == "" {
+				return &exitError{code: 2, err: errors.New("fence-guard: --cgroup DIR is required")}
+			}
+			in := os.NewFile(3, "daemon pipe")
+			if in == nil {
+				return &exitError{code: 2, err: errors.New("fence-guard: no pipe on descriptor 3")}
+			}
+			// The daemon's console format, on the daemon's standard error.
+			log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
+				zapcore.Lock(zapcore.AddSync(cmd.ErrOrStderr())), zapcore.InfoLevel))
+			defer log.Sync()
+			log = log.Named("fence-guard").With(zap.Int("pid", os.Getpid()), zap.String("cgroup", base))
+			log.Info("fence guard running")
+			return cluster.RunGuard(cluster.GuardOptions{In: in, Logger: log,
+				Kill: func() (int, error) { return runner.KillTree(base) }})
+		},
+	}
+	cmd.Flags().StringVar(&base, "cgroup", "", "the daemon runner's cgroup base (every process below it is killed)")
+	return cmd
+}
