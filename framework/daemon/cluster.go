@@ -46,7 +46,8 @@ type ClusterSettings struct {
 	// Prefix is the etcd key prefix; "" = cluster.DefaultPrefix.
 	Prefix string
 	// Guard is the command of the fence guard (`vigil fence-guard`; the
-	// daemon adds --cgroup <its runner's cgroup base>): a process of its
+	// daemon adds --cgroup <its runner's cgroup base>, or --marker <its
+	// runner's run marker prefix> where runs get no cgroup): a process of its
 	// own that kills what the daemon started when the daemon dies or stops
 	// renewing its deadline (cluster/guard.go). nil = no guard (a death of
 	// the daemon then leaves its resources running; only Watchdog covers
@@ -168,17 +169,19 @@ func (cr *clusterRun) startGuard(d *Daemon) error {
 		cr.log.Warn("no fence guard: if this daemon dies, its resources keep running while another system takes its groups over (only --watchdog covers that)")
 		return nil
 	}
-	base := d.run.CgroupBase()
-	if base == "" {
-		cr.log.Warn("no fence guard: entry points run without cgroups here, so there is no tree to kill; if this daemon dies, its resources keep running (only --watchdog covers that)")
-		return nil
+	// What the guard kills: the runner's cgroup tree, or where runs get no
+	// cgroup, every process carrying the runner's run marker.
+	target := []string{"--cgroup", d.run.CgroupBase()}
+	if target[1] == "" {
+		target = []string{"--marker", d.run.MarkerPrefix()}
+		cr.log.Warn("entry points run without cgroups here: the fence guard finds what to kill by its environment marker, which a process that clears its environment escapes")
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("fence guard: %w", err)
 	}
 	stderr, _ := d.s.Stderr.(*os.File) // the daemon's standard error, where its console log goes
-	g, err := d.run.StartDetached(argv[0], append(slices.Clone(argv[1:]), "--cgroup", base), []*os.File{r}, stderr)
+	g, err := d.run.StartDetached(argv[0], append(slices.Clone(argv[1:]), target...), []*os.File{r}, stderr)
 	r.Close()
 	if err != nil {
 		w.Close()
@@ -186,7 +189,7 @@ func (cr *clusterRun) startGuard(d *Daemon) error {
 	}
 	cr.guard = cluster.NewGuardConn(w, nil, cr.log)
 	cr.guardDone = g.Done()
-	cr.log.Info("fence guard started", zap.Int("pid", g.Pid()), zap.String("cgroup", base))
+	cr.log.Info("fence guard started", zap.Int("pid", g.Pid()), zap.Strings("kills", target))
 	go func() {
 		<-g.Done()
 		if !cr.released.Load() {

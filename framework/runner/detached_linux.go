@@ -1,13 +1,18 @@
 package runner
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"syscall"
+
+	"github.com/vigil-ha/vigil/framework/procfs"
+	"golang.org/x/sys/unix"
 )
 
 // Detached is a helper process started by StartDetached: it outlives this
@@ -84,4 +89,53 @@ func KillTree(dir string) (int, error) {
 		return n, fmt.Errorf("kill cgroup tree %s: %w", dir, err)
 	}
 	return n, nil
+}
+
+// MarkerPrefix returns the beginning shared by the MarkerEnv values of
+// every run of r: what KillMarked looks for where runs get no cgroup.
+func (r *Runner) MarkerPrefix() string {
+	return strconv.Itoa(os.Getpid()) + "-" + r.token + "-"
+}
+
+// KillMarked sends SIGKILL to every process whose environment carries
+// MarkerEnv with a value starting with prefix (a Runner's MarkerPrefix),
+// reading /proc again until none is left (at most ten passes, for those
+// forked meanwhile), and returns how many it killed. It is the fallback of
+// KillTree where runs get no cgroup: a process that cleared its
+// environment escapes it.
+func KillMarked(prefix string) (int, error) {
+	if prefix == "" {
+		return 0, errors.New("kill marked processes: empty marker prefix")
+	}
+	self := os.Getpid()
+	killed := map[int]bool{}
+	for range 10 {
+		pids, err := procfs.Pids()
+		if err != nil {
+			return len(killed), fmt.Errorf("kill marked processes: %w", err)
+		}
+		found := false
+		for _, pid := range pids {
+			if pid == self || !markedWith(pid, prefix) {
+				continue
+			}
+			if st, err := procfs.ReadStat(pid); err != nil || st.Dead() {
+				continue
+			}
+			found = true
+			if unix.Kill(pid, unix.SIGKILL) == nil {
+				killed[pid] = true
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return len(killed), nil
+}
+
+// markedWith reports whether the process carries MarkerEnv=<prefix>...
+func markedWith(pid int, prefix string) bool {
+	want := []byte(MarkerEnv + "=" + prefix)
+	return environHas(pid, func(kv []byte) bool { return bytes.HasPrefix(kv, want) })
 }

@@ -119,3 +119,41 @@ func killPid(pid int) {
 		p.Kill()
 	}
 }
+
+// TestKillMarked: without cgroups, KillMarked of a Runner's marker prefix
+// kills the resource its entry point left behind (in a session of its own)
+// and spares another Runner's.
+func TestKillMarked(t *testing.T) {
+	dir := t.TempDir()
+	r := newRunner(t, runner.Options{NoCgroups: true})
+	other := newRunner(t, runner.Options{NoCgroups: true})
+	leave := func(r *runner.Runner, name string) int {
+		res := r.RunCommand(context.Background(), "/bin/sh",
+			[]string{"-c", "setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! >" + filepath.Join(dir, name)},
+			runner.RunOptions{})
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		pid := readPid(t, filepath.Join(dir, name))
+		t.Cleanup(func() { killPid(pid) })
+		return pid
+	}
+	mine, theirs := leave(r, "mine"), leave(other, "theirs")
+	n, err := runner.KillMarked(r.MarkerPrefix())
+	if err != nil || n != 1 {
+		t.Fatalf("KillMarked = %d, %v; want the one resource", n, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for alive(mine) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if alive(mine) {
+		t.Error("the marked resource survives KillMarked")
+	}
+	if !alive(theirs) {
+		t.Error("another Runner's resource was killed")
+	}
+	if _, err := runner.KillMarked(""); err == nil {
+		t.Error("KillMarked with an empty prefix accepted")
+	}
+}

@@ -15,13 +15,19 @@ import (
 
 // hasMarker reports whether the process carries MarkerEnv=marker.
 func hasMarker(pid int, marker string) bool {
+	want := []byte(MarkerEnv + "=" + marker)
+	return environHas(pid, func(kv []byte) bool { return bytes.Equal(kv, want) })
+}
+
+// environHas reports whether a variable of the process's environment
+// (NAME=value) satisfies match.
+func environHas(pid int, match func(kv []byte) bool) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
 	if err != nil {
 		return false
 	}
-	want := []byte(MarkerEnv + "=" + marker)
 	for _, kv := range bytes.Split(b, []byte{0}) {
-		if bytes.Equal(kv, want) {
+		if match(kv) {
 			return true
 		}
 	}

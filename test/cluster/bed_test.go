@@ -142,8 +142,10 @@ func newBed(t *testing.T) *bed {
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Skip("the cluster test bed needs iproute2 (ip): make deps installs it")
 	}
-	if _, err := exec.LookPath("setsid"); err != nil {
-		t.Skip("the cluster test bed needs setsid (util-linux)")
+	for _, tool := range []string{"setsid", "nsenter"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the cluster test bed needs %s (util-linux)", tool)
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -198,7 +200,10 @@ func must(t *testing.T, err error) {
 func (n *bnode) start() {
 	log, err := os.OpenFile(filepath.Join(n.b.dir, n.name+".out"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	must(n.b.t, err)
-	n.cmd = exec.Command("ip", "netns", "exec", n.ns, vigilBin, "agent", "--config", n.conf, "--system", n.name,
+	// nsenter joins only the network namespace; `ip netns exec` would
+	// also remount /sys, hiding the cgroup hierarchy the runner (and the
+	// fence guard) work in.
+	n.cmd = exec.Command("nsenter", "--net=/run/netns/"+n.ns, vigilBin, "agent", "--config", n.conf, "--system", n.name,
 		"--socket", n.sock, "--state-dir", n.stateDir, "--log-dir", n.logs, "--cluster",
 		"--peer-url", "http://"+n.ip+":2380", "--client-url", "http://"+n.ip+":2379",
 		"--initial-cluster", n.b.initial, "--lease-ttl", ttl.String())
@@ -221,6 +226,28 @@ func (n *bnode) crash() {
 		<-n.done
 		n.cmd = nil
 	}
+}
+
+// killDaemon kills only the node's daemon (SIGKILL), with the etcd member
+// it embeds; its fence guard and its resources see it die.
+func (n *bnode) killDaemon() {
+	if n.cmd == nil {
+		return
+	}
+	// nsenter execs the daemon: the child's pid is the daemon's.
+	must(n.b.t, syscall.Kill(n.cmd.Process.Pid, syscall.SIGKILL))
+	<-n.done
+	n.cmd = nil
+}
+
+// stop stops the node's daemon cleanly (SIGTERM) and waits for it.
+func (n *bnode) stop() {
+	if n.cmd == nil {
+		return
+	}
+	must(n.b.t, n.cmd.Process.Signal(syscall.SIGTERM))
+	<-n.done
+	n.cmd = nil
 }
 
 // cut and heal take the node's link down and up (a partition).

@@ -111,25 +111,38 @@ func report(t *testing.T, what string, d []time.Duration) {
 	}
 }
 
-// TestKillOwner: the owning node dies (every process of it, SIGKILL) → the
-// group is ONLINE on the next system; the node comes back and does not take
-// the group back.
+// TestKillOwner: the owning node's daemon is killed (SIGKILL; the etcd
+// member it embeds dies with it) → its fence guard kills the resources it
+// started, the lease expires, the group is ONLINE on the next system with
+// no overlap; the daemon comes back and does not take the group back. A
+// last round kills the whole node (every process of it).
 func TestKillOwner(t *testing.T) {
 	b := newBed(t)
 	var times []time.Duration
-	for r := 0; r < rounds(); r++ {
+	for r := 0; r <= rounds(); r++ {
+		whole := r == rounds()
 		owner := b.where()
 		victim := b.node(owner)
 		b.settle(owner)
 		t0 := time.Now()
-		victim.crash()
+		if whole {
+			victim.crash()
+		} else {
+			victim.killDaemon()
+		}
 		next := ""
 		b.eventually("g ONLINE on another node after "+owner+" died", func() bool {
 			next = b.where()
 			return next != "" && next != "!" && next != owner
 		})
-		times = append(times, time.Since(t0))
-		t.Logf("round %d: %s killed, g ONLINE on %s after %s", r, owner, next, times[r].Round(time.Millisecond))
+		took := time.Since(t0)
+		what := "daemon"
+		if whole {
+			what = "whole node"
+		} else {
+			times = append(times, took)
+		}
+		t.Logf("round %d: %s's %s killed, g ONLINE on %s after %s", r, owner, what, next, took.Round(time.Millisecond))
 		victim.start()
 		b.eventually(owner+" RUNNING again", func() bool {
 			return b.node(next).sysState(owner) == "RUNNING" && victim.sysState(owner) == "RUNNING"
@@ -138,8 +151,17 @@ func TestKillOwner(t *testing.T) {
 			t.Fatalf("round %d: g on %q after %s came back, want %s", r, got, owner, next)
 		}
 	}
-	report(t, "kill -9 of the owner -> ONLINE elsewhere", times)
+	report(t, "kill -9 of the owner's daemon -> ONLINE elsewhere", times)
 	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+	if out, _ := os.ReadFile(filepath.Join(b.dir, "n1.out")); !strings.Contains(string(out), "fence guard: killed what the daemon started") {
+		var lines []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, "guard") {
+				lines = append(lines, l)
+			}
+		}
+		t.Errorf("n1's fence guard did not log its kill when n1's daemon died; its lines:\n%s", strings.Join(lines, "\n"))
+	}
 }
 
 // TestCriticalFaultAndSwitch: the managed process dies → the Critical
@@ -188,6 +210,15 @@ func TestCriticalFaultAndSwitch(t *testing.T) {
 		t.Fatalf("grp online --sys n2 after the unfreeze: %v: %s", err, out)
 	}
 	b.eventually("g ONLINE on n2", func() bool { return b.where() == "n2" })
+
+	// A clean stop of the owner evacuates the group and releases the fence
+	// guard, which kills nothing.
+	b.node("n2").stop()
+	b.eventually("g ONLINE elsewhere after n2 stopped", func() bool { w := b.where(); return w == "n1" || w == "n3" })
+	log, _ := os.ReadFile(filepath.Join(b.dir, "n2.out"))
+	if !strings.Contains(string(log), "fence guard: released by the daemon") || strings.Contains(string(log), "fence guard: killed") {
+		t.Errorf("n2's fence guard after a clean stop: want released, not killed; n2's output:\n%s", log)
+	}
 	checkNoOverlap(t, filepath.Join(b.dir, "run"))
 }
 
