@@ -13,6 +13,9 @@ import (
 // ErrParse is wrapped by the parsers on malformed text.
 var ErrParse = errors.New("malformed /proc text")
 
+// maxFile is the most of a /proc file read (stat: maxStat).
+const maxFile = 1 << 16
+
 // Stat is what vigil needs of /proc/<pid>/stat.
 type Stat struct {
 	PID        int
@@ -29,49 +32,97 @@ func (s Stat) Dead() bool { return s.State == 'Z' || s.State == 'X' || s.State =
 // ParseStat parses /proc/<pid>/stat. The command name may hold blanks and
 // parentheses, so the fields are counted from the last ')'.
 func ParseStat(r io.Reader) (Stat, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 4096))
+	b, err := io.ReadAll(io.LimitReader(r, maxStat))
 	if err != nil {
 		return Stat{}, err
 	}
+	return parseStat(b)
+}
+
+// maxStat is the most of /proc/<pid>/stat parsed.
+const maxStat = 4096
+
+// parseStat is ParseStat on the file's bytes; it allocates nothing unless
+// the text is malformed.
+func parseStat(b []byte) (Stat, error) {
 	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
 	if open < 0 || end < open {
 		return Stat{}, fmt.Errorf("stat: no command name: %w", ErrParse)
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b[:open])))
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:open])))
 	if err != nil {
 		return Stat{}, fmt.Errorf("stat: pid %q: %w", b[:open], ErrParse)
 	}
-	f := strings.Fields(string(b[end+1:]))
 	// f[0] is field 3 (state), f[1] ppid, f[2] pgrp, f[3] session, f[19] starttime.
-	if len(f) < 20 || len(f[0]) != 1 {
-		return Stat{}, fmt.Errorf("stat: %d fields after the command name: %w", len(f), ErrParse)
+	var f [20][]byte
+	n, rest := 0, b[end+1:]
+	for ; n < len(f); n++ {
+		if f[n], rest = nextField(rest); f[n] == nil {
+			break
+		}
 	}
-	var n [3]int
-	for i := range n {
-		if n[i], err = strconv.Atoi(f[i+1]); err != nil {
+	if n < len(f) || len(f[0]) != 1 {
+		return Stat{}, fmt.Errorf("stat: %d fields after the command name: %w", len(bytes.Fields(b[end+1:])), ErrParse)
+	}
+	var id [3]int
+	for i := range id {
+		if id[i], err = strconv.Atoi(string(f[i+1])); err != nil {
 			return Stat{}, fmt.Errorf("stat: field %d %q: %w", i+4, f[i+1], ErrParse)
 		}
 	}
-	start, err := strconv.ParseUint(f[19], 10, 64)
+	start, err := strconv.ParseUint(string(f[19]), 10, 64)
 	if err != nil {
 		return Stat{}, fmt.Errorf("stat: starttime %q: %w", f[19], ErrParse)
 	}
-	return Stat{PID: pid, State: f[0][0], PPID: n[0], PGID: n[1], SID: n[2], StartTicks: start}, nil
+	return Stat{PID: pid, State: f[0][0], PPID: id[0], PGID: id[1], SID: id[2], StartTicks: start}, nil
+}
+
+// nextField returns the first blank-separated field of b (nil when there
+// is none) and what follows it.
+func nextField(b []byte) (field, rest []byte) {
+	i := 0
+	for i < len(b) && isBlank(b[i]) {
+		i++
+	}
+	j := i
+	for j < len(b) && !isBlank(b[j]) {
+		j++
+	}
+	if i == j {
+		return nil, nil
+	}
+	return b[i:j], b[j:]
+}
+
+// isBlank reports the bytes strings.Fields splits ASCII text at.
+func isBlank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // ParseCmdline parses /proc/<pid>/cmdline (NUL-separated argv). A process
 // that rewrote its argv into one space-separated string (setproctitle) is
 // returned as that one element; a kernel thread has none.
 func ParseCmdline(r io.Reader) ([]string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 1<<16))
+	b, err := io.ReadAll(io.LimitReader(r, maxFile))
 	if err != nil {
 		return nil, err
 	}
-	b = bytes.TrimRight(b, "\x00")
+	return SplitCmdline(TrimCmdline(b)), nil
+}
+
+// TrimCmdline returns the text of /proc/<pid>/cmdline without its trailing
+// NUL bytes: the argv elements separated by one NUL each, empty for a
+// kernel thread or a zombie. It is the form ReadCmdline and ScanCmdlines
+// hand out.
+func TrimCmdline(b []byte) []byte { return bytes.TrimRight(b, "\x00") }
+
+// SplitCmdline splits a trimmed command line (TrimCmdline) into its argv,
+// nil when it is empty.
+func SplitCmdline(b []byte) []string {
 	if len(b) == 0 {
-		return nil, nil
+		return nil
 	}
-	return strings.Split(string(b), "\x00"), nil
+	return strings.Split(string(b), "\x00")
 }
 
 // UIDs are a process's user ids from /proc/<pid>/status.
@@ -82,25 +133,37 @@ type UIDs struct {
 // ParseStatusUIDs returns the real and effective user ids from
 // /proc/<pid>/status ("Uid: real effective saved fs").
 func ParseStatusUIDs(r io.Reader) (UIDs, error) {
-	sc := bufio.NewScanner(io.LimitReader(r, 1<<16))
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "Uid:")
+	b, err := io.ReadAll(io.LimitReader(r, maxFile))
+	if err != nil {
+		return UIDs{}, err
+	}
+	return parseStatusUIDs(b)
+}
+
+// parseStatusUIDs is ParseStatusUIDs on the file's bytes.
+func parseStatusUIDs(b []byte) (UIDs, error) {
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		rest, ok := bytes.CutPrefix(line, []byte("Uid:"))
 		if !ok {
 			continue
 		}
-		f := strings.Fields(rest)
-		if len(f) < 2 {
+		f0, tail := nextField(rest)
+		f1, _ := nextField(tail)
+		if f1 == nil {
 			return UIDs{}, fmt.Errorf("status: Uid line %q: %w", rest, ErrParse)
 		}
-		real, err1 := strconv.Atoi(f[0])
-		eff, err2 := strconv.Atoi(f[1])
+		real, err1 := strconv.Atoi(string(f0))
+		eff, err2 := strconv.Atoi(string(f1))
 		if err1 != nil || err2 != nil {
 			return UIDs{}, fmt.Errorf("status: Uid %q: %w", rest, ErrParse)
 		}
 		return UIDs{Real: real, Effective: eff}, nil
-	}
-	if err := sc.Err(); err != nil {
-		return UIDs{}, err
 	}
 	return UIDs{}, fmt.Errorf("status: no Uid line: %w", ErrParse)
 }

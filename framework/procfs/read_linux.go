@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Root is the proc file system read by this package.
@@ -31,17 +33,65 @@ func readFile[T any](name string, parse func(f *os.File) (T, error)) (T, error) 
 
 // ReadStat reads /proc/<pid>/stat.
 func ReadStat(pid int) (Stat, error) {
-	return readFile(Path(pid, "stat"), func(f *os.File) (Stat, error) { return ParseStat(f) })
+	r := getReader()
+	defer putReader(r)
+	b, err := r.read(unix.AT_FDCWD, pid, "stat")
+	if err != nil {
+		return Stat{}, err
+	}
+	return parseStat(b[:min(len(b), maxStat)])
 }
 
 // Cmdline reads /proc/<pid>/cmdline (empty for kernel threads).
 func Cmdline(pid int) ([]string, error) {
-	return readFile(Path(pid, "cmdline"), func(f *os.File) ([]string, error) { return ParseCmdline(f) })
+	var argv []string
+	err := ReadCmdline(pid, func(cmdline []byte) { argv = SplitCmdline(cmdline) })
+	return argv, err
+}
+
+// ReadCmdline calls fn with /proc/<pid>/cmdline as TrimCmdline leaves it
+// (the argv elements separated by NUL bytes, empty for a kernel thread or
+// a zombie), unsplit: a matcher compares it without allocating. The bytes
+// are valid only during the call; fn is not called on an error.
+func ReadCmdline(pid int, fn func(cmdline []byte)) error {
+	r := getReader()
+	defer putReader(r)
+	b, err := r.read(unix.AT_FDCWD, pid, "cmdline")
+	if err != nil {
+		return err
+	}
+	fn(TrimCmdline(b))
+	return nil
+}
+
+// ScanCmdlines calls fn with the pid and command line (as ReadCmdline
+// gives it) of every process in /proc, in directory order, until fn
+// returns false. A process that exits meanwhile is left out. Each file is
+// read with plain system calls into a buffer the scan reuses, so a scan
+// allocates nothing per process.
+func ScanCmdlines(fn func(pid int, cmdline []byte) bool) error {
+	dir, err := openProc()
+	if err != nil {
+		return err
+	}
+	defer closeFd(dir)
+	r := getReader()
+	defer putReader(r)
+	return r.eachPid(dir, func(pid int) bool {
+		b, err := r.read(dir, pid, "cmdline")
+		return err != nil || fn(pid, TrimCmdline(b))
+	})
 }
 
 // ReadUIDs reads the user ids of pid from /proc/<pid>/status.
 func ReadUIDs(pid int) (UIDs, error) {
-	return readFile(Path(pid, "status"), func(f *os.File) (UIDs, error) { return ParseStatusUIDs(f) })
+	r := getReader()
+	defer putReader(r)
+	b, err := r.read(unix.AT_FDCWD, pid, "status")
+	if err != nil {
+		return UIDs{}, err
+	}
+	return parseStatusUIDs(b)
 }
 
 // Exe returns the executable pid runs ("" when it cannot be read).
@@ -77,20 +127,17 @@ func All() []Stat {
 
 // Pids lists the numeric entries of /proc.
 func Pids() ([]int, error) {
-	d, err := os.Open(Root)
+	dir, err := openProc()
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close()
-	names, err := d.Readdirnames(-1)
+	defer closeFd(dir)
+	r := getReader()
+	defer putReader(r)
+	var out []int
+	err = r.eachPid(dir, func(pid int) bool { out = append(out, pid); return true })
 	if err != nil {
 		return nil, err
-	}
-	out := make([]int, 0, len(names))
-	for _, n := range names {
-		if pid, err := strconv.Atoi(n); err == nil && pid > 0 {
-			out = append(out, pid)
-		}
 	}
 	return out, nil
 }

@@ -15,17 +15,43 @@ import (
 	"github.com/vigil-ha/vigil/framework/procfs"
 )
 
-// Match says whether a process's argv is the one looked for.
-type Match func(argv []string) bool
+// Match says whether a process's command line is the one looked for. It
+// is given /proc/<pid>/cmdline as procfs.ReadCmdline hands it out: the
+// argv elements separated by NUL bytes, trailing NULs trimmed, empty for a
+// kernel thread or a zombie. A match compares those bytes as they are, so
+// scanning the process table splits nothing.
+type Match func(cmdline []byte) bool
 
-// ExactArgv matches an argv equal to want, element by element.
+// ExactArgv matches an argv equal to want, element by element (the argv
+// procfs.Cmdline would return).
 func ExactArgv(want []string) Match {
-	return func(argv []string) bool {
-		if len(argv) != len(want) {
+	if len(want) == 0 {
+		return func(cmdline []byte) bool { return len(cmdline) == 0 }
+	}
+	for _, w := range want {
+		if strings.IndexByte(w, 0) >= 0 {
+			return func([]byte) bool { return false } // no argv element holds a NUL
+		}
+	}
+	if want[len(want)-1] == "" {
+		return func([]byte) bool { return false } // trimmed, an argv never ends in an empty element
+	}
+	joined := strings.Join(want, "\x00")
+	return func(cmdline []byte) bool { return string(cmdline) == joined }
+}
+
+// JoinedArgv matches an argv whose elements joined by one space are want
+// (Application's MonitorProcesses).
+func JoinedArgv(want string) Match {
+	return func(cmdline []byte) bool {
+		if len(cmdline) == 0 || len(cmdline) != len(want) {
 			return false
 		}
-		for i := range argv {
-			if argv[i] != want[i] {
+		for i, c := range cmdline {
+			if c == 0 { // between two elements
+				c = ' '
+			}
+			if c != want[i] {
 				return false
 			}
 		}
@@ -33,16 +59,22 @@ func ExactArgv(want []string) Match {
 	}
 }
 
-// JoinedArgv matches an argv whose elements joined by one space are want
-// (Application's MonitorProcesses).
-func JoinedArgv(want string) Match {
-	return func(argv []string) bool { return len(argv) > 0 && strings.Join(argv, " ") == want }
-}
-
 // Is reports whether pid is alive, matches m and, when uid >= 0, runs as uid.
 func Is(pid int, m Match, uid int) bool {
-	argv, err := procfs.Cmdline(pid)
-	if err != nil || !m(argv) || !procfs.Alive(pid) {
+	if pid <= 0 {
+		return false
+	}
+	match := false
+	if err := procfs.ReadCmdline(pid, func(cmdline []byte) { match = m(cmdline) }); err != nil || !match {
+		return false
+	}
+	return live(pid, uid)
+}
+
+// live reports whether pid, whose command line matched, is alive and, when
+// uid >= 0, runs as uid.
+func live(pid, uid int) bool {
+	if !procfs.Alive(pid) {
 		return false
 	}
 	if uid >= 0 {
@@ -54,17 +86,19 @@ func Is(pid int, m Match, uid int) bool {
 	return true
 }
 
-// Find returns the live processes matching m (and uid when >= 0).
+// Find returns the live processes matching m (and uid when >= 0). It reads
+// every process's command line in one procfs.ScanCmdlines, and the state
+// and user of only those whose command line matches.
 func Find(m Match, uid int) ([]int, error) {
-	pids, err := procfs.Pids()
+	var out []int
+	err := procfs.ScanCmdlines(func(pid int, cmdline []byte) bool {
+		if m(cmdline) && live(pid, uid) {
+			out = append(out, pid)
+		}
+		return true
+	})
 	if err != nil {
 		return nil, err
-	}
-	var out []int
-	for _, p := range pids {
-		if Is(p, m, uid) {
-			out = append(out, p)
-		}
 	}
 	return out, nil
 }

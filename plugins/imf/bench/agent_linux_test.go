@@ -222,7 +222,7 @@ func pct(d []time.Duration, p int) float64 {
 // killLoop kills the resource's process b.N times, measuring kill -> state
 // change and kill -> ONLINE again.
 func killLoop(b *testing.B, g *rig) {
-	var toState, toOnline, toNotice []time.Duration
+	var toState, toOnline, toNotice, monitor []time.Duration
 	for i := 0; i < b.N; i++ {
 		g.waitRegistered(b)
 		if g.mgr == nil {
@@ -247,7 +247,8 @@ func killLoop(b *testing.B, g *rig) {
 		t2 := g.waitState(b, "ONLINE")
 		toState, toOnline = append(toState, t1.Sub(t0)), append(toOnline, t2.Sub(t0))
 		if g.mgr != nil {
-			toNotice = append(toNotice, time.Unix(0, g.noticed.Load()).Sub(t0))
+			noticed := time.Unix(0, g.noticed.Load())
+			toNotice, monitor = append(toNotice, noticed.Sub(t0)), append(monitor, t1.Sub(noticed))
 		}
 	}
 	b.ReportMetric(pct(toState, 50), "state-p50-µs")
@@ -258,6 +259,9 @@ func killLoop(b *testing.B, g *rig) {
 	if len(toNotice) > 0 {
 		b.ReportMetric(pct(toNotice, 50), "notice-p50-µs")
 		b.ReportMetric(pct(toNotice, 99), "notice-p99-µs")
+		// notice -> state change: the queued monitor and its run.
+		b.ReportMetric(pct(monitor, 50), "monitor-p50-µs")
+		b.ReportMetric(pct(monitor, 99), "monitor-p99-µs")
 	}
 	if b.N == 1 {
 		return // the benchmark framework's first probing run
