@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"maps"
 	"sort"
 	"strconv"
 	"sync"
@@ -190,6 +191,21 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 	}
 	me := c.m.System()
 	cfg := c.eng.Snapshot()
+	// dv is the view the dependency rules read: it also counts as this
+	// system's the groups online or starting here that no owner key shows
+	// yet, and those this pass starts, so two groups that must stay apart
+	// (offline global or remote) are not started in one pass.
+	dv := v
+	dv.Owners = maps.Clone(v.Owners)
+	if dv.Owners == nil {
+		dv.Owners = map[string]Owner{}
+	}
+	for _, name := range c.eng.FailoverGroups() {
+		gs, err := c.eng.GroupState(name)
+		if err == nil && dv.Owners[name].System == "" && (gs.State != state.GroupOffline || gs.Flags&state.GroupStarting != 0) {
+			dv.Owners[name] = Owner{System: me}
+		}
+	}
 	for _, name := range c.eng.FailoverGroups() {
 		g := cfg.Groups[name]
 		gs, err := c.eng.GroupState(name)
@@ -212,7 +228,7 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 				c.Released(name, causeAdmin)
 			}
 		case owner == me && v.Targets[name] != "" && v.Targets[name] != me && eligible(v, g, v.Targets[name]) &&
-			depsAllow(v, cfg, g, v.Targets[name]):
+			depsAllow(dv, cfg, g, v.Targets[name]):
 			c.launch(ctx, name, "switch to "+v.Targets[name], func(ctx context.Context) error {
 				return c.eng.MoveOffline(ctx, name, causeMove)
 			})
@@ -245,7 +261,8 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 				defer func() { c.mu.Lock(); delete(c.adopt, name); c.mu.Unlock() }()
 				return c.eng.OnlineGroup(ctx, name, true)
 			})
-		case intent != "" && depsAllow(v, cfg, g, me) && candidate(v, cfg, g, intent) == me:
+		case intent != "" && depsAllow(dv, cfg, g, me) && candidate(dv, cfg, g, intent) == me:
+			dv.Owners[name] = Owner{System: me}
 			c.online(ctx, name, "failover policy ("+intent+")")
 		}
 	}

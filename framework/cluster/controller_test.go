@@ -20,6 +20,9 @@ type timeline struct {
 	on      map[string]string // group -> system online now
 	overlap []string
 	history []string
+	// apart pairs groups that must never be online at the same time
+	// (offline global dependencies), both ways.
+	apart map[string]string
 }
 
 func (tl *timeline) online(g, sys string) {
@@ -27,6 +30,9 @@ func (tl *timeline) online(g, sys string) {
 	defer tl.mu.Unlock()
 	if cur, ok := tl.on[g]; ok && cur != sys {
 		tl.overlap = append(tl.overlap, fmt.Sprintf("%s online on %s while on %s", g, sys, cur))
+	}
+	if other := tl.apart[g]; other != "" && tl.on[other] != "" {
+		tl.overlap = append(tl.overlap, fmt.Sprintf("%s online on %s while %s is online on %s", g, sys, other, tl.on[other]))
 	}
 	tl.on[g] = sys
 	tl.history = append(tl.history, g+"@"+sys)

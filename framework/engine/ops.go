@@ -57,6 +57,10 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 			if d.Category == "online" && !e.remoteGroupOnline(child, d.Location) {
 				return errorf(ErrConflict, "group %q requires group %q online (%s); it is not", g.Name, d.Child, depString(d))
 			}
+			if on := e.remoteOnlineAt(child); d.OfflineBlocks(on, e.o.System) {
+				return errorf(ErrConflict, "group %q requires group %q offline (%s); it is online on system %q",
+					g.Name, d.Child, depString(d), on)
+			}
 			continue
 		}
 		st := e.groupState(child).State
@@ -67,6 +71,15 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 		case d.Category == "offline" && st != state.GroupOffline:
 			return errorf(ErrConflict, "group %q requires group %q offline (%s); it is %s",
 				g.Name, d.Child, depString(d), st)
+		}
+	}
+	for _, l := range dependents(e.topo(), g.Name) {
+		if l.Dep.Category != "offline" || l.Dep.Location == "local" {
+			continue
+		}
+		if on := e.remoteOnlineAt(e.topo().Groups[l.Parent]); l.Dep.OfflineBlocks(on, e.o.System) {
+			return errorf(ErrConflict, "group %q is required offline by group %q (%s), which is online on system %q",
+				g.Name, l.Parent, depString(l.Dep), on)
 		}
 	}
 	return nil

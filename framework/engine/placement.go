@@ -167,3 +167,13 @@ func (e *Engine) MoveOffline(ctx context.Context, name, cause string) error {
 	}
 	return nil
 }
+
+// remoteOnlineAt returns the system a failover group is online on as the
+// Placement knows it, "" when none or when it cannot know (no Placement, a
+// Parallel group).
+func (e *Engine) remoteOnlineAt(g *model.Group) string {
+	if g == nil || !e.placed(g) {
+		return ""
+	}
+	return e.o.Placement.Owner(g.Name)
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -146,4 +147,45 @@ func TestPlacement(t *testing.T) {
 		_, rel := p.log()
 		return len(rel) == 3 && rel[2] == "fo:fault"
 	})
+}
+
+// TestPlacementOfflineDeps: `requires group offline global|remote` refuses
+// an online where the other group runs as the location forbids, from both
+// sides, with both systems named.
+func TestPlacementOfflineDeps(t *testing.T) {
+	b := newBuilder().group("c", nil, "c1").group("og", nil, "o1").group("orr", nil, "r1")
+	b.cfg.Groups["og"].Requires = []model.GroupDep{{Child: "c", Category: "offline", Location: "global"}}
+	b.cfg.Groups["orr"].Requires = []model.GroupDep{{Child: "c", Category: "offline", Location: "remote"}}
+	p := &fakePlacement{owners: map[string]string{"c": "n2"}, refuse: map[string]bool{}}
+	e := startPlaced(t, b.cfg, newWorld(), p)
+	ctx := context.Background()
+
+	for _, g := range []string{"og", "orr"} { // c on n2: global and remote both refuse here
+		if err := e.OnlineGroup(ctx, g, true); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), `online on system "n2"`) {
+			t.Fatalf("%s online with c on n2: %v", g, err)
+		}
+	}
+	p.mu.Lock()
+	delete(p.owners, "c")
+	p.mu.Unlock()
+	if err := e.OnlineGroup(ctx, "orr", true); err != nil {
+		t.Fatalf("orr online with c nowhere: %v", err)
+	}
+	// orr on n1 (offline remote): c may go online here, on orr's system.
+	if err := e.OnlineGroup(ctx, "c", true); err != nil {
+		t.Fatalf("c online on orr's system: %v", err)
+	}
+	if err := e.OnlineGroup(ctx, "og", true); !errors.Is(err, ErrConflict) {
+		t.Fatalf("og online with c on this system: %v", err)
+	}
+	if err := e.OfflineGroup(ctx, "c", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.OnlineGroup(ctx, "og", true); err != nil {
+		t.Fatalf("og online with c offline everywhere: %v", err)
+	}
+	// og online on n1 (offline global): c may go online nowhere.
+	if err := e.OnlineGroup(ctx, "c", true); !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), `required offline by group "og"`) {
+		t.Fatalf("c online while og runs: %v", err)
+	}
 }

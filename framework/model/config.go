@@ -162,6 +162,17 @@ type GroupDep struct {
 	Pos      syntax.Pos
 }
 
+// OfflineBlocks reports whether, for an offline dependency with location
+// global or remote, one of the two groups online on system on keeps the
+// other from going online on system sys: global, online anywhere; remote,
+// online on another system. It is false for any other dependency.
+func (d GroupDep) OfflineBlocks(on, sys string) bool {
+	if d.Category != "offline" || on == "" {
+		return false
+	}
+	return d.Location == "global" || (d.Location == "remote" && on != sys)
+}
+
 // Group is a service group.
 type Group struct {
 	Name      string
