@@ -9,7 +9,18 @@
 // milliseconds; the overlap checker rebuilds from those files the
 // intervals in which each node ran the group and fails on any overlap.
 //
-// The tests need root and iproute2 and skip, saying why, without them.
+// The daemons enter their network namespace with nsenter, which leaves the
+// mount namespace (and so the cgroup hierarchy the runner and the fence
+// guard work in) as it is; `ip netns exec` would remount /sys.
+//
+// Scenarios: kill -9 of the owner's daemon (its fence guard kills the
+// resources) and, once, of the whole node; a Critical fault, switch,
+// frozen systems and a clean stop (the guard is released); a partition of
+// the owner; a hung owner (SIGSTOP: the guard kills at the deadline); loss
+// of one member and of the quorum.
+//
+// The tests need root, iproute2 and util-linux and skip, saying why,
+// without them.
 // `make test` runs each scenario once; `make cluster-test` runs the kill
 // and partition scenarios 20 times (VIGIL_CLUSTER_ROUNDS) and prints the
 // failover times (p50/p99).

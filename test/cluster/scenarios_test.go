@@ -267,6 +267,43 @@ func TestPartitionOwner(t *testing.T) {
 	checkNoOverlap(t, filepath.Join(b.dir, "run"))
 }
 
+// TestHungOwner: the owner's daemon hangs (SIGSTOP; the etcd member it
+// embeds stops too) → it renews nothing and fences nothing, so its fence
+// guard kills the managed process at the deadline, before the lease can
+// expire; the group is ONLINE elsewhere with no overlap. Woken (SIGCONT),
+// the daemon finds its lease gone and does not take the group back.
+func TestHungOwner(t *testing.T) {
+	b := newBed(t)
+	owner := b.where()
+	hung := b.node(owner)
+	b.settle(owner)
+	t0 := time.Now()
+	must(t, hung.cmd.Process.Signal(syscall.SIGSTOP))
+	next := ""
+	b.eventually("g ONLINE elsewhere after "+owner+" hung", func() bool {
+		for _, n := range b.others(owner) {
+			if n.state() == "ONLINE" {
+				next = n.name
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("%s hung, g ONLINE on %s after %s", owner, next, time.Since(t0).Round(time.Millisecond))
+	must(t, hung.cmd.Process.Signal(syscall.SIGCONT))
+	b.eventually(owner+" RUNNING again after it woke", func() bool {
+		return b.node(next).sysState(owner) == "RUNNING" && hung.sysState(owner) == "RUNNING"
+	})
+	if got := b.where(); got != next {
+		t.Fatalf("g on %q after %s woke, want %s", got, owner, next)
+	}
+	checkNoOverlap(t, filepath.Join(b.dir, "run"))
+	log, _ := os.ReadFile(filepath.Join(b.dir, owner+".out"))
+	if !strings.Contains(string(log), "the daemon did not renew its deadline") {
+		t.Errorf("%s's fence guard did not kill at the deadline; its output:\n%s", owner, log)
+	}
+}
+
 // TestMemberLossAndQuorum: losing one member of three changes nothing;
 // losing two (no quorum) makes the owner stop its group and start nothing
 // until a quorum returns.
