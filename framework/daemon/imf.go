@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -74,11 +73,6 @@ type boundIMF interface {
 	Bind(monitorNow func(resource, cause string))
 }
 
-// longStarter starts a long-running entry point (runner.Script).
-type longStarter interface {
-	StartLong(ctx context.Context, req ep.Request, lines func([]byte)) (*runner.Process, error)
-}
-
 // typeIMF returns the IMF of a type: from the amfregister.xml of its agent
 // directory (a descriptor with errors stops the agent from starting), else
 // from its imf_register and imf_getnotification scripts, else nil.
@@ -90,7 +84,7 @@ func (d *Daemon) typeIMF(t *model.Type, kind string, impl ep.Implementation, sna
 		}
 		return d.imf.ForType(t.Name, desc), nil
 	}
-	sc, ok := impl.(longStarter)
+	sc, ok := impl.(ep.LongStarter)
 	if !ok || !impl.Has(ep.IMFRegister) || !impl.Has(ep.IMFGetNotification) {
 		return nil, nil
 	}
@@ -108,9 +102,7 @@ func (d *Daemon) typeIMF(t *model.Type, kind string, impl ep.Implementation, sna
 			}
 			return agent.BuildRequest(spec)
 		},
-		Start: func(ctx context.Context, req ep.Request, lines func([]byte)) (imf.LongProcess, error) {
-			return sc.StartLong(ctx, req, lines)
-		}}), nil
+		Start: sc.StartLong}), nil
 }
 
 // CheckDescriptors validates, for `vigil check`, the amfregister.xml of

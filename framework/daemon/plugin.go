@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -70,7 +71,8 @@ func PluginKind(o PluginOptions) Kind {
 // mixed is a Mixed type: the plugin's entry points, scripts for the rest.
 type mixed struct {
 	*ep.Mux
-	host *host.Host
+	host    *host.Host
+	scripts *runner.Script
 }
 
 func newMixed(h *host.Host, scripts *runner.Script) *mixed {
@@ -80,7 +82,16 @@ func newMixed(h *host.Host, scripts *runner.Script) *mixed {
 			m.Route(n, h)
 		}
 	}
-	return &mixed{Mux: m, host: h}
+	return &mixed{Mux: m, host: h, scripts: scripts}
+}
+
+// StartLong starts imf_getnotification where the type has it: the
+// plugin's notification stream, else the agent directory's script.
+func (m *mixed) StartLong(ctx context.Context, req ep.Request, lines func([]byte)) (ep.Long, error) {
+	if m.host.Has(req.EP) {
+		return m.host.StartLong(ctx, req, lines)
+	}
+	return m.scripts.StartLong(ctx, req, lines)
 }
 
 // OnRelaunch passes the re-probe hook to the plugin host.

@@ -86,6 +86,27 @@ type Implementation interface {
 	Run(ctx context.Context, req Request) Result
 }
 
+// Long is a long-running entry point started by a LongStarter
+// (imf_getnotification).
+type Long interface {
+	// Result waits until it has ended and returns how.
+	Result() Result
+}
+
+// LongStarter is an Implementation that can start a long-running entry
+// point: a script agent's imf_getnotification, a Go agent's IMF
+// notification stream. Each line it reports (a resource name, optionally
+// followed by online or offline) goes to lines as it comes; it ends when
+// ctx is canceled or on its own.
+type LongStarter interface {
+	StartLong(ctx context.Context, req Request, lines func(line []byte)) (Long, error)
+}
+
+// IMFCritical is the exit code of a long-running imf_getnotification that
+// says IMF cannot work for the type: IMF is disabled for it until the
+// agent restarts (design.md §3).
+const IMFCritical = 4
+
 // Monitor exit codes and their meanings (reference §1.3).
 const (
 	MonitorOffline            = 100

@@ -89,17 +89,26 @@ func TestExamplesConformance(t *testing.T) {
 	for _, tc := range []struct {
 		example, typ, attrs string
 		probe               ep.MonitorState
+		imf                 bool // the example has IMF: removing %s/f is a change
 	}{
-		{"fileonoff", "ExFileOnOff", `PathName = "%s/f"`, ep.StateOffline},
-		{"tcpport", "TCPPort", "Port = " + strconv.Itoa(port), ep.StateOnline},
-		{"mixed", "MixedFile", `PathName = "%s/f"`, ep.StateOffline},
+		{"fileonoff", "ExFileOnOff", `PathName = "%s/f"`, ep.StateOffline, true},
+		{"tcpport", "TCPPort", "Port = " + strconv.Itoa(port), ep.StateOnline, false},
+		{"mixed", "MixedFile", `PathName = "%s/f"`, ep.StateOffline, false},
 	} {
 		t.Run(tc.example, func(t *testing.T) {
 			cfgDir := t.TempDir()
 			install(t, cfgDir, tc.typ, tc.example)
-			attrs := tc.attrs
+			attrs, dir := tc.attrs, t.TempDir()
 			if strings.Contains(attrs, "%s") {
-				attrs = fmt.Sprintf(attrs, t.TempDir())
+				attrs = fmt.Sprintf(attrs, dir)
+			}
+			var change func(t *testing.T)
+			if tc.imf {
+				change = func(t *testing.T) {
+					if err := os.Remove(filepath.Join(dir, "f")); err != nil {
+						t.Fatal(err)
+					}
+				}
 			}
 			cfg := sdktest.LoadConfig(t, typesOf(t, tc.example)+fmt.Sprintf(`
 cluster c ( )
@@ -114,7 +123,7 @@ group g ( SystemList = { s1 = 0 } )
 				t.Fatal(err)
 			}
 			defer impl.(io.Closer).Close()
-			sdktest.Run(t, sdktest.Subject{Impl: impl, Config: cfg, Resource: "r1", ProbeState: tc.probe})
+			sdktest.Run(t, sdktest.Subject{Impl: impl, Config: cfg, Resource: "r1", ProbeState: tc.probe, IMFChange: change})
 		})
 	}
 }
@@ -243,3 +252,81 @@ func TestMixedThroughDaemon(t *testing.T) {
 }
 
 func wireWait() wire.OpRequest { return wire.OpRequest{Wait: true, Timeout: "60s"} }
+
+const fileIMFMain = `
+cluster c ( )
+system s1 ( )
+group g ( SystemList = { s1 = 0 } AutoStartList = { s1 } )
+ExFileOnOff f1 ( PathName = "%s" MonitorInterval = 300 OfflineMonitorInterval = 300 )
+`
+
+// TestPluginIMFThroughDaemon: a plugin agent implementing sdk.IMF, end to
+// end through the daemon and the plugin transport: f1 online is
+// registered with the plugin; the file removed by hand is noticed by the
+// plugin's notification stream (state change with cause imf), which a
+// MonitorInterval of 300 s cannot explain; created by hand while offline,
+// likewise.
+func TestPluginIMFThroughDaemon(t *testing.T) {
+	cfgDir := t.TempDir()
+	install(t, cfgDir, "ExFileOnOff", "fileonoff")
+	file := filepath.Join(t.TempDir(), "f1")
+	os.WriteFile(filepath.Join(cfgDir, "main.cf"), []byte(typesOf(t, "fileonoff")+fmt.Sprintf(fileIMFMain, file)), 0o644)
+	n := startNode(t, cfgDir)
+	ctx := context.Background()
+	registered := func(state string) func() bool {
+		return func() bool {
+			rows, err := n.client.IMF(ctx)
+			if err != nil {
+				return false
+			}
+			for _, r := range rows {
+				if r.Resource == "f1" && r.State == "registered "+state {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	if !waitFor(func() bool { return n.state(t, "f1") == "ONLINE" }) {
+		t.Fatalf("f1 = %s, want ONLINE (AutoStart)", n.state(t, "f1"))
+	}
+	if !waitFor(registered("online")) {
+		t.Fatal("f1 not registered for online monitoring within 30 s")
+	}
+	imfChange := func(from, to string) func() bool {
+		return func() bool {
+			found := false
+			n.client.Events(ctx, 1000, false, func(e wire.Event) error {
+				if e.Resource == "f1" && e.Kind == "state" && e.Cause == "imf" && strings.HasPrefix(e.From, from) &&
+					strings.HasPrefix(e.To, to) {
+					found = true
+				}
+				return nil
+			})
+			return found
+		}
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(imfChange("ONLINE", "OFFLINE")) && !waitFor(imfChange("ONLINE", "FAULTED")) {
+		t.Fatal("no state change of f1 with cause imf after its file was removed")
+	}
+	// RestartLimit 0: f1 faults; cleared, it is OFFLINE and registered for
+	// offline monitoring.
+	if !waitFor(func() bool { return n.state(t, "f1") == "FAULTED" }) {
+		t.Fatalf("f1 = %s after the removal, want FAULTED", n.state(t, "f1"))
+	}
+	if err := n.client.ResourceOp(ctx, "f1", "clear", wire.OpRequest{}); err != nil {
+		t.Fatalf("clear f1: %v", err)
+	}
+	if !waitFor(registered("offline")) {
+		t.Fatal("f1 not registered for offline monitoring within 30 s")
+	}
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(imfChange("OFFLINE", "ONLINE")) {
+		t.Fatal("no state change of f1 OFFLINE -> ONLINE with cause imf after its file was created by hand")
+	}
+}

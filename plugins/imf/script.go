@@ -17,12 +17,7 @@ import (
 
 // ExitCritical is imf_getnotification's exit code for a critical failure:
 // IMF is disabled for the type until the agent restarts (design.md §3).
-const ExitCritical = 4
-
-// LongProcess is a running imf_getnotification (runner.Process).
-type LongProcess interface {
-	Result() ep.Result
-}
+const ExitCritical = ep.IMFCritical
 
 // ScriptOptions are how a script agent's IMF entry points run.
 type ScriptOptions struct {
@@ -33,15 +28,19 @@ type ScriptOptions struct {
 	Build func(n ep.Name, r *model.Resource, x arglist.Extra) (ep.Request, error)
 	// Start starts imf_getnotification; each output line goes to lines.
 	// Canceling ctx kills it.
-	Start func(ctx context.Context, req ep.Request, lines func([]byte)) (LongProcess, error)
+	Start func(ctx context.Context, req ep.Request, lines func([]byte)) (ep.Long, error)
 	// Backoff is the first delay before restarting imf_getnotification
 	// (default 1 s); it doubles up to MaxBackoff (default 1 min).
 	Backoff, MaxBackoff time.Duration
 }
 
-// ScriptIMF is the IMF of a script agent that supplies imf_init,
-// imf_register and imf_getnotification instead of amfregister.xml (the
-// protocol of design.md §3). It implements agent.IMF.
+// ScriptIMF is the IMF of an agent that supplies imf_register and
+// imf_getnotification (and optionally imf_init) instead of
+// amfregister.xml, by the protocol of design.md §3: a script agent's entry
+// points, or a Go agent implementing sdk.IMF, in the daemon
+// (plugins/sdk/inproc) or as a plugin (plugins/host), whose
+// IMFNotifications stream plays imf_getnotification. It implements
+// agent.IMF.
 type ScriptIMF struct {
 	*TypeIMF
 	o        ScriptOptions

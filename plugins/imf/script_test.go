@@ -49,7 +49,7 @@ func TestScriptIMF(t *testing.T) {
 			return ep.Request{EP: n, Resource: r.Name, Args: []string{r.Name, map[bool]string{true: "start", false: "stop"}[x.MonitorOn],
 				map[bool]string{true: "online", false: "offline"}[x.StateOnline]}}, nil
 		},
-		Start: func(ctx context.Context, req ep.Request, lines func([]byte)) (LongProcess, error) {
+		Start: func(ctx context.Context, req ep.Request, lines func([]byte)) (ep.Long, error) {
 			starts <- lines
 			select {
 			case code := <-exits:

@@ -71,7 +71,7 @@ func (x Attr_Kind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Attr_Kind.Descriptor instead.
 func (Attr_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{2, 0}
+	return file_agent_proto_rawDescGZIP(), []int{4, 0}
 }
 
 type Attr_Dim int32
@@ -123,7 +123,95 @@ func (x Attr_Dim) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Attr_Dim.Descriptor instead.
 func (Attr_Dim) EnumDescriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{2, 1}
+	return file_agent_proto_rawDescGZIP(), []int{4, 1}
+}
+
+type NotificationsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          string                 `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NotificationsRequest) Reset() {
+	*x = NotificationsRequest{}
+	mi := &file_agent_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NotificationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NotificationsRequest) ProtoMessage() {}
+
+func (x *NotificationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_agent_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NotificationsRequest.ProtoReflect.Descriptor instead.
+func (*NotificationsRequest) Descriptor() ([]byte, []int) {
+	return file_agent_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *NotificationsRequest) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+type Notification struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Resource      string                 `protobuf:"bytes,1,opt,name=resource,proto3" json:"resource,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Notification) Reset() {
+	*x = Notification{}
+	mi := &file_agent_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Notification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Notification) ProtoMessage() {}
+
+func (x *Notification) ProtoReflect() protoreflect.Message {
+	mi := &file_agent_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Notification.ProtoReflect.Descriptor instead.
+func (*Notification) Descriptor() ([]byte, []int) {
+	return file_agent_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Notification) GetResource() string {
+	if x != nil {
+		return x.Resource
+	}
+	return ""
 }
 
 type DescribeRequest struct {
@@ -134,7 +222,7 @@ type DescribeRequest struct {
 
 func (x *DescribeRequest) Reset() {
 	*x = DescribeRequest{}
-	mi := &file_agent_proto_msgTypes[0]
+	mi := &file_agent_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -146,7 +234,7 @@ func (x *DescribeRequest) String() string {
 func (*DescribeRequest) ProtoMessage() {}
 
 func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[0]
+	mi := &file_agent_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -159,7 +247,7 @@ func (x *DescribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeRequest.ProtoReflect.Descriptor instead.
 func (*DescribeRequest) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{0}
+	return file_agent_proto_rawDescGZIP(), []int{2}
 }
 
 type DescribeReply struct {
@@ -171,7 +259,7 @@ type DescribeReply struct {
 
 func (x *DescribeReply) Reset() {
 	*x = DescribeReply{}
-	mi := &file_agent_proto_msgTypes[1]
+	mi := &file_agent_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -183,7 +271,7 @@ func (x *DescribeReply) String() string {
 func (*DescribeReply) ProtoMessage() {}
 
 func (x *DescribeReply) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[1]
+	mi := &file_agent_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -196,7 +284,7 @@ func (x *DescribeReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DescribeReply.ProtoReflect.Descriptor instead.
 func (*DescribeReply) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{1}
+	return file_agent_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *DescribeReply) GetEntryPoints() []string {
@@ -221,7 +309,7 @@ type Attr struct {
 
 func (x *Attr) Reset() {
 	*x = Attr{}
-	mi := &file_agent_proto_msgTypes[2]
+	mi := &file_agent_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -233,7 +321,7 @@ func (x *Attr) String() string {
 func (*Attr) ProtoMessage() {}
 
 func (x *Attr) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[2]
+	mi := &file_agent_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -246,7 +334,7 @@ func (x *Attr) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attr.ProtoReflect.Descriptor instead.
 func (*Attr) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{2}
+	return file_agent_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Attr) GetName() string {
@@ -301,7 +389,7 @@ type KV struct {
 
 func (x *KV) Reset() {
 	*x = KV{}
-	mi := &file_agent_proto_msgTypes[3]
+	mi := &file_agent_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -313,7 +401,7 @@ func (x *KV) String() string {
 func (*KV) ProtoMessage() {}
 
 func (x *KV) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[3]
+	mi := &file_agent_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -326,7 +414,7 @@ func (x *KV) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KV.ProtoReflect.Descriptor instead.
 func (*KV) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{3}
+	return file_agent_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *KV) GetKey() string {
@@ -356,13 +444,15 @@ type CallRequest struct {
 	ChangedResource string                 `protobuf:"bytes,9,opt,name=changed_resource,json=changedResource,proto3" json:"changed_resource,omitempty"` // attr_changed
 	ChangedAttr     string                 `protobuf:"bytes,10,opt,name=changed_attr,json=changedAttr,proto3" json:"changed_attr,omitempty"`            // attr_changed
 	ChangedValue    []string               `protobuf:"bytes,11,rep,name=changed_value,json=changedValue,proto3" json:"changed_value,omitempty"`
+	ImfOn           bool                   `protobuf:"varint,12,opt,name=imf_on,json=imfOn,proto3" json:"imf_on,omitempty"`             // imf_register: start (true) or stop
+	ImfOnline       bool                   `protobuf:"varint,13,opt,name=imf_online,json=imfOnline,proto3" json:"imf_online,omitempty"` // imf_register: the state registered for
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
 
 func (x *CallRequest) Reset() {
 	*x = CallRequest{}
-	mi := &file_agent_proto_msgTypes[4]
+	mi := &file_agent_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -374,7 +464,7 @@ func (x *CallRequest) String() string {
 func (*CallRequest) ProtoMessage() {}
 
 func (x *CallRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[4]
+	mi := &file_agent_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -387,7 +477,7 @@ func (x *CallRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CallRequest.ProtoReflect.Descriptor instead.
 func (*CallRequest) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{4}
+	return file_agent_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *CallRequest) GetEntryPoint() string {
@@ -467,6 +557,20 @@ func (x *CallRequest) GetChangedValue() []string {
 	return nil
 }
 
+func (x *CallRequest) GetImfOn() bool {
+	if x != nil {
+		return x.ImfOn
+	}
+	return false
+}
+
+func (x *CallRequest) GetImfOnline() bool {
+	if x != nil {
+		return x.ImfOnline
+	}
+	return false
+}
+
 type CallReply struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	ExitCode      int32                  `protobuf:"varint,1,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
@@ -477,7 +581,7 @@ type CallReply struct {
 
 func (x *CallReply) Reset() {
 	*x = CallReply{}
-	mi := &file_agent_proto_msgTypes[5]
+	mi := &file_agent_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -489,7 +593,7 @@ func (x *CallReply) String() string {
 func (*CallReply) ProtoMessage() {}
 
 func (x *CallReply) ProtoReflect() protoreflect.Message {
-	mi := &file_agent_proto_msgTypes[5]
+	mi := &file_agent_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -502,7 +606,7 @@ func (x *CallReply) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CallReply.ProtoReflect.Descriptor instead.
 func (*CallReply) Descriptor() ([]byte, []int) {
-	return file_agent_proto_rawDescGZIP(), []int{5}
+	return file_agent_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CallReply) GetExitCode() int32 {
@@ -523,7 +627,11 @@ var File_agent_proto protoreflect.FileDescriptor
 
 const file_agent_proto_rawDesc = "" +
 	"\n" +
-	"\vagent.proto\x12\x0fvigil.plugin.v1\"\x11\n" +
+	"\vagent.proto\x12\x0fvigil.plugin.v1\"*\n" +
+	"\x14NotificationsRequest\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\"*\n" +
+	"\fNotification\x12\x1a\n" +
+	"\bresource\x18\x01 \x01(\tR\bresource\"\x11\n" +
 	"\x0fDescribeRequest\"2\n" +
 	"\rDescribeReply\x12!\n" +
 	"\fentry_points\x18\x01 \x03(\tR\ventryPoints\"\xac\x02\n" +
@@ -547,7 +655,7 @@ const file_agent_proto_rawDesc = "" +
 	"\x05ASSOC\x10\x03\",\n" +
 	"\x02KV\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value\"\xe4\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\"\x9a\x03\n" +
 	"\vCallRequest\x12\x1f\n" +
 	"\ventry_point\x18\x01 \x01(\tR\n" +
 	"entryPoint\x12\x12\n" +
@@ -561,13 +669,17 @@ const file_agent_proto_rawDesc = "" +
 	"\x10changed_resource\x18\t \x01(\tR\x0fchangedResource\x12!\n" +
 	"\fchanged_attr\x18\n" +
 	" \x01(\tR\vchangedAttr\x12#\n" +
-	"\rchanged_value\x18\v \x03(\tR\fchangedValue\"@\n" +
+	"\rchanged_value\x18\v \x03(\tR\fchangedValue\x12\x15\n" +
+	"\x06imf_on\x18\f \x01(\bR\x05imfOn\x12\x1d\n" +
+	"\n" +
+	"imf_online\x18\r \x01(\bR\timfOnline\"@\n" +
 	"\tCallReply\x12\x1b\n" +
 	"\texit_code\x18\x01 \x01(\x05R\bexitCode\x12\x16\n" +
-	"\x06output\x18\x02 \x01(\tR\x06output2\x97\x01\n" +
+	"\x06output\x18\x02 \x01(\tR\x06output2\xf0\x01\n" +
 	"\x05Agent\x12L\n" +
 	"\bDescribe\x12 .vigil.plugin.v1.DescribeRequest\x1a\x1e.vigil.plugin.v1.DescribeReply\x12@\n" +
-	"\x04Call\x12\x1c.vigil.plugin.v1.CallRequest\x1a\x1a.vigil.plugin.v1.CallReplyB)Z'github.com/vigil-ha/vigil/plugins/protob\x06proto3"
+	"\x04Call\x12\x1c.vigil.plugin.v1.CallRequest\x1a\x1a.vigil.plugin.v1.CallReply\x12W\n" +
+	"\rNotifications\x12%.vigil.plugin.v1.NotificationsRequest\x1a\x1d.vigil.plugin.v1.Notification0\x01B)Z'github.com/vigil-ha/vigil/plugins/protob\x06proto3"
 
 var (
 	file_agent_proto_rawDescOnce sync.Once
@@ -582,28 +694,32 @@ func file_agent_proto_rawDescGZIP() []byte {
 }
 
 var file_agent_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_agent_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_agent_proto_goTypes = []any{
-	(Attr_Kind)(0),          // 0: vigil.plugin.v1.Attr.Kind
-	(Attr_Dim)(0),           // 1: vigil.plugin.v1.Attr.Dim
-	(*DescribeRequest)(nil), // 2: vigil.plugin.v1.DescribeRequest
-	(*DescribeReply)(nil),   // 3: vigil.plugin.v1.DescribeReply
-	(*Attr)(nil),            // 4: vigil.plugin.v1.Attr
-	(*KV)(nil),              // 5: vigil.plugin.v1.KV
-	(*CallRequest)(nil),     // 6: vigil.plugin.v1.CallRequest
-	(*CallReply)(nil),       // 7: vigil.plugin.v1.CallReply
+	(Attr_Kind)(0),               // 0: vigil.plugin.v1.Attr.Kind
+	(Attr_Dim)(0),                // 1: vigil.plugin.v1.Attr.Dim
+	(*NotificationsRequest)(nil), // 2: vigil.plugin.v1.NotificationsRequest
+	(*Notification)(nil),         // 3: vigil.plugin.v1.Notification
+	(*DescribeRequest)(nil),      // 4: vigil.plugin.v1.DescribeRequest
+	(*DescribeReply)(nil),        // 5: vigil.plugin.v1.DescribeReply
+	(*Attr)(nil),                 // 6: vigil.plugin.v1.Attr
+	(*KV)(nil),                   // 7: vigil.plugin.v1.KV
+	(*CallRequest)(nil),          // 8: vigil.plugin.v1.CallRequest
+	(*CallReply)(nil),            // 9: vigil.plugin.v1.CallReply
 }
 var file_agent_proto_depIdxs = []int32{
 	0, // 0: vigil.plugin.v1.Attr.kind:type_name -> vigil.plugin.v1.Attr.Kind
 	1, // 1: vigil.plugin.v1.Attr.dim:type_name -> vigil.plugin.v1.Attr.Dim
-	5, // 2: vigil.plugin.v1.Attr.assoc:type_name -> vigil.plugin.v1.KV
-	4, // 3: vigil.plugin.v1.CallRequest.attrs:type_name -> vigil.plugin.v1.Attr
-	2, // 4: vigil.plugin.v1.Agent.Describe:input_type -> vigil.plugin.v1.DescribeRequest
-	6, // 5: vigil.plugin.v1.Agent.Call:input_type -> vigil.plugin.v1.CallRequest
-	3, // 6: vigil.plugin.v1.Agent.Describe:output_type -> vigil.plugin.v1.DescribeReply
-	7, // 7: vigil.plugin.v1.Agent.Call:output_type -> vigil.plugin.v1.CallReply
-	6, // [6:8] is the sub-list for method output_type
-	4, // [4:6] is the sub-list for method input_type
+	7, // 2: vigil.plugin.v1.Attr.assoc:type_name -> vigil.plugin.v1.KV
+	6, // 3: vigil.plugin.v1.CallRequest.attrs:type_name -> vigil.plugin.v1.Attr
+	4, // 4: vigil.plugin.v1.Agent.Describe:input_type -> vigil.plugin.v1.DescribeRequest
+	8, // 5: vigil.plugin.v1.Agent.Call:input_type -> vigil.plugin.v1.CallRequest
+	2, // 6: vigil.plugin.v1.Agent.Notifications:input_type -> vigil.plugin.v1.NotificationsRequest
+	5, // 7: vigil.plugin.v1.Agent.Describe:output_type -> vigil.plugin.v1.DescribeReply
+	9, // 8: vigil.plugin.v1.Agent.Call:output_type -> vigil.plugin.v1.CallReply
+	3, // 9: vigil.plugin.v1.Agent.Notifications:output_type -> vigil.plugin.v1.Notification
+	7, // [7:10] is the sub-list for method output_type
+	4, // [4:7] is the sub-list for method input_type
 	4, // [4:4] is the sub-list for extension type_name
 	4, // [4:4] is the sub-list for extension extendee
 	0, // [0:4] is the sub-list for field type_name
@@ -620,7 +736,7 @@ func file_agent_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_agent_proto_rawDesc), len(file_agent_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -23,8 +23,9 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Agent_Describe_FullMethodName = "/vigil.plugin.v1.Agent/Describe"
-	Agent_Call_FullMethodName     = "/vigil.plugin.v1.Agent/Call"
+	Agent_Describe_FullMethodName      = "/vigil.plugin.v1.Agent/Describe"
+	Agent_Call_FullMethodName          = "/vigil.plugin.v1.Agent/Call"
+	Agent_Notifications_FullMethodName = "/vigil.plugin.v1.Agent/Notifications"
 )
 
 // AgentClient is the client API for Agent service.
@@ -37,6 +38,11 @@ type AgentClient interface {
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*DescribeReply, error)
 	// Call runs one entry point; its gRPC deadline is the entry point's.
 	Call(ctx context.Context, in *CallRequest, opts ...grpc.CallOption) (*CallReply, error)
+	// Notifications is the agent's IMF notification stream (sdk.IMF), the
+	// plugin's imf_getnotification: one message per resource whose state
+	// changed, until the host cancels it. A plugin whose IMF cannot work
+	// ends it with FAILED_PRECONDITION: the type falls back to polling.
+	Notifications(ctx context.Context, in *NotificationsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Notification], error)
 }
 
 type agentClient struct {
@@ -67,6 +73,25 @@ func (c *agentClient) Call(ctx context.Context, in *CallRequest, opts ...grpc.Ca
 	return out, nil
 }
 
+func (c *agentClient) Notifications(ctx context.Context, in *NotificationsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[Notification], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Agent_ServiceDesc.Streams[0], Agent_Notifications_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[NotificationsRequest, Notification]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Agent_NotificationsClient = grpc.ServerStreamingClient[Notification]
+
 // AgentServer is the server API for Agent service.
 // All implementations must embed UnimplementedAgentServer
 // for forward compatibility.
@@ -77,6 +102,11 @@ type AgentServer interface {
 	Describe(context.Context, *DescribeRequest) (*DescribeReply, error)
 	// Call runs one entry point; its gRPC deadline is the entry point's.
 	Call(context.Context, *CallRequest) (*CallReply, error)
+	// Notifications is the agent's IMF notification stream (sdk.IMF), the
+	// plugin's imf_getnotification: one message per resource whose state
+	// changed, until the host cancels it. A plugin whose IMF cannot work
+	// ends it with FAILED_PRECONDITION: the type falls back to polling.
+	Notifications(*NotificationsRequest, grpc.ServerStreamingServer[Notification]) error
 	mustEmbedUnimplementedAgentServer()
 }
 
@@ -92,6 +122,9 @@ func (UnimplementedAgentServer) Describe(context.Context, *DescribeRequest) (*De
 }
 func (UnimplementedAgentServer) Call(context.Context, *CallRequest) (*CallReply, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Call not implemented")
+}
+func (UnimplementedAgentServer) Notifications(*NotificationsRequest, grpc.ServerStreamingServer[Notification]) error {
+	return status.Errorf(codes.Unimplemented, "method Notifications not implemented")
 }
 func (UnimplementedAgentServer) mustEmbedUnimplementedAgentServer() {}
 func (UnimplementedAgentServer) testEmbeddedByValue()               {}
@@ -150,6 +183,17 @@ func _Agent_Call_Handler(srv interface{}, ctx context.Context, dec func(interfac
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Agent_Notifications_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(NotificationsRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(AgentServer).Notifications(m, &grpc.GenericServerStream[NotificationsRequest, Notification]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Agent_NotificationsServer = grpc.ServerStreamingServer[Notification]
+
 // Agent_ServiceDesc is the grpc.ServiceDesc for Agent service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -166,6 +210,12 @@ var Agent_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _Agent_Call_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Notifications",
+			Handler:       _Agent_Notifications_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "agent.proto",
 }

@@ -24,6 +24,8 @@ type Call struct {
 	Token       string      // action
 	Args        []string    // action arguments
 	Change      AttrChange  // attr_changed
+	IMFOn       bool        // imf_register: start (true) or stop watching
+	IMFOnline   bool        // imf_register: the state watched for a change from
 }
 
 // Reply is what an entry point returned, in the script convention: monitor
@@ -100,6 +102,10 @@ func Dispatch(ctx context.Context, a Agent, c Call) (Reply, error) {
 	case EPShutdown:
 		if x, ok := a.(Shutdowner); ok {
 			return errReply(x.Shutdown(ctx, r), fail), nil
+		}
+	case EPIMFRegister:
+		if x, ok := a.(IMF); ok {
+			return errReply(x.IMFRegister(ctx, r, c.IMFOn, c.IMFOnline), fail), nil
 		}
 	}
 	return Reply{}, fmt.Errorf("%s of type %q: %w", c.EP, r.Type, ErrNotImplemented)

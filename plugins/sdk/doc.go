@@ -1,8 +1,8 @@
 // Package sdk is the one package a Go agent author imports. An agent
 // implements Agent (monitor, the one mandatory entry point) and any of the
 // small optional interfaces (Onliner, Offliner, Cleaner, Actioner, Informer,
-// Opener, Closer, AttrChanger, Shutdowner; IMF is declared for the IMF work
-// and not called yet), found by type assertion.
+// Opener, Closer, AttrChanger, Shutdowner; IMF for an agent that learns of
+// its resources' changes itself), found by type assertion.
 //
 // Every call gets a context carrying the entry point's deadline and a
 // *Resource: the resource's name, its ArgList attributes, typed (scalar,

@@ -15,6 +15,9 @@ const (
 	EPInfo        EntryPoint = "info"
 	EPAttrChanged EntryPoint = "attr_changed"
 	EPShutdown    EntryPoint = "shutdown"
+	// The two entry points of an agent implementing IMF.
+	EPIMFRegister        EntryPoint = "imf_register"
+	EPIMFGetNotification EntryPoint = "imf_getnotification"
 )
 
 // Implements returns the entry points a implements: monitor, and each
@@ -44,5 +47,8 @@ func Implements(a Agent) []EntryPoint {
 	add(ok, EPAttrChanged)
 	_, ok = a.(Shutdowner)
 	add(ok, EPShutdown)
+	_, ok = a.(IMF)
+	add(ok, EPIMFRegister)
+	add(ok, EPIMFGetNotification)
 	return out
 }

@@ -2,10 +2,14 @@ package sdk
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/vigil-ha/vigil/plugins/proto"
 )
@@ -70,12 +74,44 @@ func (c *Client) Call(ctx context.Context, call Call) (Reply, error) {
 	return Reply{ExitCode: int(rep.ExitCode), Output: rep.Output}, nil
 }
 
+// Notifications runs the plugin's IMF notification stream for a type
+// until ctx ends or the plugin ends it, calling notify for each resource
+// named. It returns nil when the plugin ended the stream, an error
+// wrapping ErrIMFUnavailable when the plugin said IMF cannot work, and
+// the transport's error otherwise.
+func (c *Client) Notifications(ctx context.Context, typeName string, notify func(resource string)) error {
+	st, err := c.c.Notifications(ctx, &proto.NotificationsRequest{Type: typeName})
+	if err != nil {
+		return notificationsErr(err)
+	}
+	for {
+		n, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return notificationsErr(err)
+		}
+		notify(n.Resource)
+	}
+}
+
+// notificationsErr maps the plugin's FAILED_PRECONDITION to
+// ErrIMFUnavailable.
+func notificationsErr(err error) error {
+	if status.Code(err) == codes.FailedPrecondition {
+		return fmt.Errorf("%w: %s", ErrIMFUnavailable, status.Convert(err).Message())
+	}
+	return fmt.Errorf("imf notifications: %w", err)
+}
+
 // toProto encodes a call.
 func toProto(c Call) *proto.CallRequest {
 	r := c.Resource
 	req := &proto.CallRequest{EntryPoint: string(c.EP), Type: r.Type, Resource: r.Name,
 		CleanReason: int32(c.CleanReason), InfoOp: int32(c.InfoOp), Token: c.Token, Args: c.Args,
-		ChangedResource: c.Change.Resource, ChangedAttr: c.Change.Attr, ChangedValue: c.Change.Value}
+		ChangedResource: c.Change.Resource, ChangedAttr: c.Change.Attr, ChangedValue: c.Change.Value,
+		ImfOn: c.IMFOn, ImfOnline: c.IMFOnline}
 	for _, a := range r.Attrs {
 		pa := &proto.Attr{Name: a.Name, Kind: proto.Attr_Kind(a.Kind), Dim: proto.Attr_Dim(a.Dim), Scalar: a.Scalar,
 			List: a.List}
@@ -99,5 +135,6 @@ func fromProto(req *proto.CallRequest) Call {
 	}
 	return Call{EP: EntryPoint(req.EntryPoint), Resource: r, CleanReason: CleanReason(req.CleanReason),
 		InfoOp: InfoOp(req.InfoOp), Token: req.Token, Args: req.Args,
-		Change: AttrChange{Resource: req.ChangedResource, Attr: req.ChangedAttr, Value: req.ChangedValue}}
+		Change: AttrChange{Resource: req.ChangedResource, Attr: req.ChangedAttr, Value: req.ChangedValue},
+		IMFOn:  req.ImfOn, IMFOnline: req.ImfOnline}
 }

@@ -2,7 +2,9 @@ package sdk
 
 import (
 	"context"
+	"errors"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -87,4 +89,28 @@ func (s *server) Call(ctx context.Context, req *proto.CallRequest) (*proto.CallR
 		return nil, status.Error(codes.Unimplemented, err.Error())
 	}
 	return &proto.CallReply{ExitCode: int32(rep.ExitCode), Output: rep.Output}, nil
+}
+
+// Notifications runs the agent's IMF notification stream until the host
+// cancels it; an agent without IMF answers Unimplemented.
+func (s *server) Notifications(req *proto.NotificationsRequest, st proto.Agent_NotificationsServer) error {
+	x, ok := s.agent.(IMF)
+	if !ok {
+		return status.Error(codes.Unimplemented, "the agent does not implement IMF")
+	}
+	var mu sync.Mutex // notify may be called from several goroutines; Send may not
+	err := x.IMFNotifications(st.Context(), func(resource string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err := st.Send(&proto.Notification{Resource: resource}); err != nil {
+			s.log.Debug("imf notification not sent", zap.String("resource", resource), zap.Error(err))
+		}
+	})
+	switch {
+	case errors.Is(err, ErrIMFUnavailable):
+		return status.Error(codes.FailedPrecondition, err.Error())
+	case err != nil && st.Context().Err() == nil:
+		return status.Error(codes.Unknown, err.Error())
+	}
+	return nil
 }

@@ -1,5 +1,5 @@
 // Command fileonoff is a FileOnOff agent written with the SDK, run as a
-// plugin: install it as <AgentDirectory>/ExFileOnOffAgent (or name it with
+// plugin, with IMF (imf.go): install it as <AgentDirectory>/ExFileOnOffAgent (or name it with
 // AgentFile) for the type in types.cf.
 package main
 
@@ -12,9 +12,12 @@ import (
 	"github.com/vigil-ha/vigil/plugins/sdk"
 )
 
-type agent struct{}
+// agent is the FileOnOff agent; its embedded watcher gives it IMF
+// (imf.go): a removed or created file is noticed at once.
+type agent struct{ *watcher }
 
 var (
+	_ sdk.IMF         = agent{}
 	_ sdk.Agent       = agent{}
 	_ sdk.Onliner     = agent{}
 	_ sdk.Offliner    = agent{}
@@ -92,4 +95,4 @@ func (agent) AttrChanged(_ context.Context, r *sdk.Resource, c sdk.AttrChange) e
 	return nil
 }
 
-func main() { sdk.Serve(agent{}) }
+func main() { sdk.Serve(agent{newWatcher()}) }

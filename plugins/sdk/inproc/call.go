@@ -73,8 +73,11 @@ func attrsOf(req ep.Request, t *model.Type) (sdk.Attrs, error) {
 func decode(req ep.Request, t *model.Type) (sdk.Attrs, error) {
 	a := req.Args
 	i := 1
-	if req.EP == ep.Clean || req.EP == ep.Info {
+	switch req.EP {
+	case ep.Clean, ep.Info:
 		i = 2
+	case ep.IMFRegister:
+		i = 3 // <res> start|stop online|offline
 	}
 	var out sdk.Attrs
 	for ; i+1 < len(a) && len(out) < len(t.ArgList()); i += 2 {
@@ -123,7 +126,8 @@ func Attrs(typed []arglist.Typed) sdk.Attrs {
 
 // extras reads the entry point's own arguments from the V50 argv:
 // `<res> <reason>` for clean, `<res> <op>` for info, the ACTION_ARGS tuple
-// for action, `<res> <changed res> <attr> <values...>` for attr_changed.
+// for action, `<res> <changed res> <attr> <values...>` for attr_changed,
+// `<res> start|stop online|offline` for imf_register.
 func extras(c *sdk.Call, req ep.Request) error {
 	a := req.Args
 	num := func(what string) (int, error) {
@@ -148,6 +152,11 @@ func extras(c *sdk.Call, req ep.Request) error {
 		c.InfoOp = sdk.InfoOp(n)
 	case ep.Action:
 		c.Args, err = actionArgs(a)
+	case ep.IMFRegister:
+		if len(a) < 3 || (a[1] != "start" && a[1] != "stop") || (a[2] != "online" && a[2] != "offline") {
+			return fmt.Errorf("imf_register of %q: argv %q: want <res> start|stop online|offline", req.Resource, a)
+		}
+		c.IMFOn, c.IMFOnline = a[1] == "start", a[2] == "online"
 	case ep.AttrChanged:
 		if len(a) < 3 {
 			return fmt.Errorf("attr_changed of %q: argv %q is short", req.Resource, a)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,12 @@ type Subject struct {
 	// Wait bounds waiting for a state after online or offline (default
 	// 10 s): monitors are repeated until the state shows or Wait passes.
 	Wait time.Duration
+	// IMFChange, for an agent with IMF (imf_register and
+	// imf_getnotification), changes the online resource's state behind
+	// the agent's back (removes the file, kills the process); the suite
+	// then expects a notification naming the resource. Nil checks only
+	// that registering and the notification stream behave.
+	IMFChange func(t *testing.T)
 }
 
 // LoadConfig writes main.cf (which may include "types.cf" for the
@@ -197,6 +204,7 @@ var behaviours = []behaviour{
 			t.Fatalf("attr_changed: %s (%v)", r.Outcome, r.Err)
 		}
 	}},
+	{name: "imf", needs: []ep.Name{ep.Online, ep.IMFRegister, ep.IMFGetNotification}, onOff: true, run: imfBehaviour},
 	{name: "offline", needs: []ep.Name{ep.Offline}, offline: true, run: func(t *testing.T, s *suite) {
 		done(t, ep.Offline, s.run(t, ep.Offline, arglist.Extra{}, ""))
 	}},
@@ -232,4 +240,65 @@ var behaviours = []behaviour{
 			t.Fatal("monitor past its deadline did not return within 30 s")
 		}
 	}},
+}
+
+// imfBehaviour: with the resource online, imf_register start online
+// succeeds; the notification stream runs until canceled and, when the
+// subject can change the resource behind the agent's back, names it;
+// imf_register stop succeeds. The resource is online again afterwards.
+func imfBehaviour(t *testing.T, s *suite) {
+	long, ok := s.s.Impl.(ep.LongStarter)
+	if !ok {
+		t.Fatal("the agent has imf_getnotification but its implementation cannot start it (ep.LongStarter)")
+	}
+	s.waitState(t, ep.StateOnline)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	named := make(chan string, 100)
+	stream, err := long.StartLong(ctx, ep.Request{EP: ep.IMFGetNotification, Type: s.res.Type.Name,
+		Args: []string{s.res.Type.Name}}, func(line []byte) {
+		select {
+		case named <- string(line):
+		default:
+		}
+	})
+	if err != nil {
+		t.Fatalf("imf_getnotification: %v", err)
+	}
+	if r := s.run(t, ep.IMFRegister, arglist.Extra{MonitorOn: true, StateOnline: true}, ""); r.Outcome != ep.Exited || r.ExitCode != 0 {
+		t.Fatalf("imf_register start online: %s exit %d (%v)", r.Outcome, r.ExitCode, r.Err)
+	}
+	if s.s.IMFChange != nil {
+		s.s.IMFChange(t)
+		deadline := time.After(s.s.Wait)
+	wait:
+		for {
+			select {
+			case line := <-named:
+				if f := strings.Fields(line); len(f) > 0 && f[0] == s.res.Name {
+					break wait
+				}
+			case <-deadline:
+				t.Fatalf("no notification naming %s within %s of the change", s.res.Name, s.s.Wait)
+			}
+		}
+	}
+	if r := s.run(t, ep.IMFRegister, arglist.Extra{MonitorOn: false, StateOnline: true}, ""); r.Outcome != ep.Exited || r.ExitCode != 0 {
+		t.Fatalf("imf_register stop online: %s exit %d (%v)", r.Outcome, r.ExitCode, r.Err)
+	}
+	cancel()
+	ended := make(chan ep.Result, 1)
+	go func() { ended <- stream.Result() }()
+	select {
+	case r := <-ended:
+		if r.Outcome == ep.Exited && r.ExitCode != 0 {
+			t.Fatalf("the notification stream failed when canceled: exit %d (%v)", r.ExitCode, r.Err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the notification stream did not end within 30 s of its cancel")
+	}
+	if s.s.IMFChange != nil { // the change took the resource away: bring it back
+		done(t, ep.Online, s.run(t, ep.Online, arglist.Extra{}, ""))
+		s.waitState(t, ep.StateOnline)
+	}
 }
