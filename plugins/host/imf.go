@@ -11,19 +11,6 @@ import (
 
 var _ ep.LongStarter = (*Host)(nil)
 
-// Long is a plugin's running notification stream.
-type Long struct {
-	done chan struct{}
-	res  ep.Result
-}
-
-// Result waits until the stream has ended and returns how (as
-// inproc.NotificationsResult says).
-func (l *Long) Result() ep.Result {
-	<-l.done
-	return l.res
-}
-
 // StartLong opens the plugin's IMF notification stream for
 // imf_getnotification; each resource it names becomes one line. A plugin
 // that dies or is relaunched ends the stream with an error: the framework
@@ -37,11 +24,8 @@ func (h *Host) StartLong(ctx context.Context, req ep.Request, lines func(line []
 	if !ok {
 		return nil, res.Err
 	}
-	l := &Long{done: make(chan struct{})}
-	go func() {
-		defer close(l.done)
-		err := inst.agent.Notifications(ctx, req.Type, func(resource string) { lines([]byte(resource)) })
-		l.res = inproc.NotificationsResult(ctx, req, err)
-	}()
-	return l, nil
+	notifications := func(ctx context.Context, notify func(string)) error {
+		return inst.agent.Notifications(ctx, req.Type, notify)
+	}
+	return inproc.Stream(ctx, req, h.o.Logger, notifications, lines), nil
 }

@@ -8,10 +8,12 @@ import (
 
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/plugins/sdk"
+	"go.uber.org/zap"
 )
 
-// Long is a running notification stream of a Go agent (sdk.IMF), the
-// imf_getnotification of the framework's IMF protocol (ep.LongStarter).
+// Long is a running notification stream of a Go agent (sdk.IMF), in
+// process or in a plugin: the imf_getnotification of the framework's IMF
+// protocol (ep.LongStarter).
 type Long struct {
 	done chan struct{}
 	res  ep.Result
@@ -34,24 +36,32 @@ func (i *Impl) StartLong(ctx context.Context, req ep.Request, lines func(line []
 	if req.EP != ep.IMFGetNotification || !ok {
 		return nil, fmt.Errorf("%s of type %q: %w", req.EP, req.Type, sdk.ErrNotImplemented)
 	}
+	return Stream(ctx, req, i.o.Logger, x.IMFNotifications, lines), nil
+}
+
+// Stream runs a notification stream (an agent's IMFNotifications, in
+// process or through the plugin protocol) in a goroutine of its own as
+// the long-running imf_getnotification of req; each resource it names
+// becomes one line. A panic in it is recovered into log and the result.
+func Stream(ctx context.Context, req ep.Request, log *zap.Logger, run func(context.Context, func(string)) error,
+	lines func(line []byte)) *Long {
 	l := &Long{done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
 		defer func() {
 			if p := recover(); p != nil {
-				i.o.Logger.Error(fmt.Sprintf("IMFNotifications panicked: %v\n%s", p, debug.Stack()))
-				l.res = ep.Result{Outcome: ep.ExecError, Err: fmt.Errorf("IMFNotifications of type %q: %w: %v", req.Type, ErrPanic, p)}
+				log.Error(fmt.Sprintf("IMF notifications panicked: %v\n%s", p, debug.Stack()))
+				l.res = ep.Result{Outcome: ep.ExecError, Err: fmt.Errorf("%s of type %q: %w: %v", req.EP, req.Type, ErrPanic, p)}
 			}
 		}()
-		err := x.IMFNotifications(ctx, func(resource string) { lines([]byte(resource)) })
-		l.res = NotificationsResult(ctx, req, err)
+		err := run(ctx, func(resource string) { lines([]byte(resource)) })
+		l.res = streamResult(ctx, req, err)
 	}()
-	return l, nil
+	return l
 }
 
-// NotificationsResult is the result of a notification stream that
-// returned err.
-func NotificationsResult(ctx context.Context, req ep.Request, err error) ep.Result {
+// streamResult is the result of a notification stream that returned err.
+func streamResult(ctx context.Context, req ep.Request, err error) ep.Result {
 	switch {
 	case ctx.Err() != nil:
 		return ep.Result{Outcome: ep.Canceled, Err: fmt.Errorf("%s of type %q: %w", req.EP, req.Type, ctx.Err())}
