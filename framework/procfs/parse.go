@@ -77,6 +77,26 @@ func parseStat(b []byte) (Stat, error) {
 	return Stat{PID: pid, State: f[0][0], PPID: id[0], PGID: id[1], SID: id[2], StartTicks: start}, nil
 }
 
+// statFlags returns the flags (field 9) of /proc/<pid>/stat.
+func statFlags(b []byte) (uint64, error) {
+	end := bytes.LastIndexByte(b, ')')
+	if end < 0 {
+		return 0, fmt.Errorf("stat: no command name: %w", ErrParse)
+	}
+	var f []byte
+	rest := b[end+1:]
+	for range 7 { // fields 3 to 9
+		if f, rest = nextField(rest); f == nil {
+			return 0, fmt.Errorf("stat: no flags field: %w", ErrParse)
+		}
+	}
+	flags, err := strconv.ParseUint(string(f), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("stat: flags %q: %w", f, ErrParse)
+	}
+	return flags, nil
+}
+
 // nextField returns the first blank-separated field of b (nil when there
 // is none) and what follows it.
 func nextField(b []byte) (field, rest []byte) {

@@ -25,24 +25,27 @@ type reader struct {
 	buf   []byte   // file contents, grown up to maxFile
 	dents []byte   // getdents64 records
 	name  [64]byte // "<pid>/<file>" and a NUL, for openat
+
+	// A scan's view of the kernel threads (kthreads_linux.go).
+	kpoll []unix.PollFd  // their pidfds
+	kpid  []int          // their pids
+	kgen  []uint64       // their generations in the set
+	skip  map[int]int    // pid not read -> index in kpoll
+	plain map[int]uint64 // pid met with an empty cmdline, not a kernel thread -> inode
 }
 
 var readers = sync.Pool{New: func() any {
-	return &reader{buf: make([]byte, 4096), dents: make([]byte, 8192)}
+	return &reader{buf: make([]byte, 4096), dents: make([]byte, 8192), skip: map[int]int{}, plain: map[int]uint64{}}
 }}
 
 func getReader() *reader  { return readers.Get().(*reader) }
 func putReader(r *reader) { readers.Put(r) }
 
+// rootName is Root, NUL-terminated for openat.
+var rootName = []byte(Root + "\x00")
+
 // openProc opens /proc itself, for the openat calls of a scan.
-func openProc() (int, error) {
-	for {
-		fd, err := unix.Open(Root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-		if err != unix.EINTR {
-			return fd, err
-		}
-	}
-}
+func openProc() (int, error) { return openat(unix.AT_FDCWD, &rootName[0], unix.O_DIRECTORY) }
 
 // read reads /proc/<pid>/<file> (dir is an open /proc, or AT_FDCWD with
 // the path taken from Root) into r.buf and returns its first maxFile
@@ -58,7 +61,7 @@ func (r *reader) read(dir, pid int, file string) ([]byte, error) {
 		return nil, unix.ENAMETOOLONG
 	}
 	r.name[len(name)] = 0
-	fd, err := openat(dir, &r.name[0])
+	fd, err := openat(dir, &r.name[0], 0)
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +94,13 @@ func (r *reader) read(dir, pid int, file string) ([]byte, error) {
 	return b, nil
 }
 
-// openat opens the NUL-terminated name relative to dir, read-only. It
-// makes the system call itself because unix.Openat copies the name into a
-// new allocation on every call.
-func openat(dir int, name *byte) (int, error) {
+// openat opens the NUL-terminated name relative to dir, read-only, with
+// flags added. It makes the system call itself because unix.Openat copies
+// the name into a new allocation on every call.
+func openat(dir int, name *byte, flags int) (int, error) {
 	for {
 		fd, _, e := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(dir), uintptr(unsafe.Pointer(name)),
-			uintptr(unix.O_RDONLY|unix.O_CLOEXEC), 0, 0, 0)
+			uintptr(unix.O_RDONLY|unix.O_CLOEXEC|flags), 0, 0, 0)
 		switch e {
 		case 0:
 			return int(fd), nil
@@ -112,8 +115,8 @@ func openat(dir int, name *byte) (int, error) {
 func closeFd(fd int) { unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0) }
 
 // eachPid calls fn with every numeric entry of the open directory dir
-// (/proc), until fn returns false.
-func (r *reader) eachPid(dir int, fn func(pid int) bool) error {
+// (/proc) and its inode number, until fn returns false.
+func (r *reader) eachPid(dir int, fn func(pid int, ino uint64) bool) error {
 	for {
 		n, err := unix.Getdents(dir, r.dents)
 		if err == unix.EINTR {
@@ -130,7 +133,7 @@ func (r *reader) eachPid(dir int, fn func(pid int) bool) error {
 			if reclen < direntName || reclen > len(b) {
 				return unix.EIO
 			}
-			if pid := atoiName(b[direntName:reclen]); pid > 0 && !fn(pid) {
+			if pid := atoiName(b[direntName:reclen]); pid > 0 && !fn(pid, binary.NativeEndian.Uint64(b[:8])) {
 				return nil
 			}
 			b = b[reclen:]

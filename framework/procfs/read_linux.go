@@ -65,11 +65,17 @@ func ReadCmdline(pid int, fn func(cmdline []byte)) error {
 }
 
 // ScanCmdlines calls fn with the pid and command line (as ReadCmdline
-// gives it) of every process in /proc, in directory order, until fn
-// returns false. A process that exits meanwhile is left out. Each file is
-// read with plain system calls into a buffer the scan reuses, so a scan
-// allocates nothing per process.
+// gives it) of every process in /proc, until fn returns false. A process
+// that exits meanwhile is left out. Each file is read with plain system
+// calls into a buffer the scan reuses, so a scan allocates nothing per
+// process, and the kernel threads an earlier scan met are not read again
+// (kthreads_linux.go): they come last, with an empty command line.
 func ScanCmdlines(fn func(pid int, cmdline []byte) bool) error {
+	return scanCmdlines(fn, kthreadsUsable())
+}
+
+// scanCmdlines is ScanCmdlines, skipping known kernel threads when skip.
+func scanCmdlines(fn func(pid int, cmdline []byte) bool, skip bool) error {
 	dir, err := openProc()
 	if err != nil {
 		return err
@@ -77,10 +83,51 @@ func ScanCmdlines(fn func(pid int, cmdline []byte) bool) error {
 	defer closeFd(dir)
 	r := getReader()
 	defer putReader(r)
-	return r.eachPid(dir, func(pid int) bool {
+	clear(r.skip)
+	if skip {
+		kthreads.start(r)
+	}
+	stopped := false
+	err = r.eachPid(dir, func(pid int, ino uint64) bool {
+		if _, ok := r.skip[pid]; ok {
+			return true
+		}
 		b, err := r.read(dir, pid, "cmdline")
-		return err != nil || fn(pid, TrimCmdline(b))
+		if err != nil {
+			return true
+		}
+		cmdline := TrimCmdline(b)
+		if !fn(pid, cmdline) {
+			stopped = true
+			return false
+		}
+		if len(cmdline) == 0 && skip {
+			r.checkKthread(dir, pid, ino)
+		}
+		return true
 	})
+	if err != nil || stopped {
+		return err
+	}
+	if skip {
+		kthreads.endPlain(r)
+	}
+	if len(r.skip) == 0 {
+		return nil
+	}
+	kthreads.stillRunning(r)
+	for pid, i := range r.skip {
+		if r.kpoll[i].Revents == 0 {
+			if !fn(pid, nil) {
+				return nil
+			}
+			continue
+		}
+		if b, err := r.read(dir, pid, "cmdline"); err == nil && !fn(pid, TrimCmdline(b)) {
+			return nil
+		}
+	}
+	return nil
 }
 
 // ReadUIDs reads the user ids of pid from /proc/<pid>/status.
@@ -135,7 +182,7 @@ func Pids() ([]int, error) {
 	r := getReader()
 	defer putReader(r)
 	var out []int
-	err = r.eachPid(dir, func(pid int) bool { out = append(out, pid); return true })
+	err = r.eachPid(dir, func(pid int, _ uint64) bool { out = append(out, pid); return true })
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,13 @@ func BenchmarkKillIMFProcessAgent(b *testing.B) {
 	}
 	run := runner.New(runner.Options{Logger: zap.NewNop()})
 	defer run.Close()
+	// As the daemon does: the launcher's shell exits at once, so each
+	// killed program is an orphan, and without a subreaper here a zombie
+	// of whatever pid 1 is (one that reaps late left one per kill in the
+	// process table, which every monitor scan then read).
+	if err := run.BecomeSubreaper(); err != nil {
+		b.Fatal(err)
+	}
 	impl := inproc.New(mustAgent(b, run), inproc.Options{Type: typ})
 	reg := imf.NewRegistry()
 	var mgr *imf.Manager
