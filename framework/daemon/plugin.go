@@ -47,7 +47,11 @@ func PluginKind(o PluginOptions) Kind {
 		if err != nil {
 			return nil, err
 		}
-		h, err := host.New(host.Options{Type: t, Path: plan.Binary, Logger: c.Logger, StartTimeout: o.StartTimeout,
+		var cgroup func() string // a cgroup per launch below the runner's: the fence guard's tree covers it
+		if c.Runner != nil {
+			cgroup = func() string { return c.Runner.HelperCgroup("plugin-" + t.Name) }
+		}
+		h, err := host.New(host.Options{Type: t, Path: plan.Binary, Logger: c.Logger, StartTimeout: o.StartTimeout, Cgroup: cgroup,
 			Env: []string{"PATH=" + filepath.Join(c.Env.VCSHome, "bin") + ":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 				"VCS_HOME=" + c.Env.VCSHome}})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/vigil-ha/vigil/framework/procfs"
@@ -138,4 +139,40 @@ func KillMarked(prefix string) (int, error) {
 func markedWith(pid int, prefix string) bool {
 	want := []byte(MarkerEnv + "=" + prefix)
 	return environHas(pid, func(kv []byte) bool { return bytes.HasPrefix(kv, want) })
+}
+
+// HelperCgroup creates a new cgroup <base>/<prefix>-<n> below r's cgroup
+// base for a long-lived helper that another package starts (a plugin
+// agent's process, started into it with SysProcAttr.CgroupFD): KillTree
+// of it reaches every process the helper starts, and KillTree of the base
+// (the fence guard) reaches them too. Each call gives a new cgroup: one
+// that was killed (cgroup.kill) is not started into again, the kernel may
+// kill what joins it. "" when runs get no cgroup here, or prefix is not a
+// plain name.
+func (r *Runner) HelperCgroup(prefix string) string {
+	if prefix == "" || prefix != filepath.Base(prefix) || strings.HasPrefix(prefix, "run-") ||
+		strings.HasPrefix(prefix, "kept-") || prefix == "." || prefix == ".." {
+		return ""
+	}
+	base := r.CgroupBase()
+	if base == "" {
+		return ""
+	}
+	dir := filepath.Join(base, prefix+"-"+strconv.FormatUint(r.helpers.Add(1), 10))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return ""
+	}
+	return dir
+}
+
+// RemoveCgroup kills what is left in a helper's cgroup (HelperCgroup) and
+// removes it once empty.
+func RemoveCgroup(dir string) {
+	if dir == "" {
+		return
+	}
+	if _, err := KillTree(dir); err == nil {
+		waitEmpty(dir)
+	}
+	_ = unix.Rmdir(dir)
 }

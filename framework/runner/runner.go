@@ -41,6 +41,7 @@ type Runner struct {
 	// marker of each run and of the name of its cgroup base.
 	token   string
 	seq     atomic.Uint64  // runs started
+	helpers atomic.Uint64  // helper cgroups made (HelperCgroup)
 	pending sync.WaitGroup // background tree kills; Drain waits for them
 	// subreaper: BecomeSubreaper was called and Close not yet (guarded by
 	// reaper.loopMu).

@@ -14,6 +14,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/clock"
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/plugins/sdk"
 )
 
@@ -47,6 +48,12 @@ type Options struct {
 	// MinBackoff and MaxBackoff bound the delay before a relaunch; it
 	// doubles after each failed launch and resets after a launch.
 	MinBackoff, MaxBackoff time.Duration
+	// Cgroup returns a new cgroup directory for each launch of the plugin
+	// (runner.Runner.HelperCgroup): killing the plugin kills every process
+	// it started, even one in a session of its own, and the cgroup is
+	// removed once empty. Nil, or "", = none (the plugin's process group
+	// only).
+	Cgroup func() string
 }
 
 // instance is one launched plugin process.
@@ -55,6 +62,7 @@ type instance struct {
 	client *plugin.Client
 	agent  *sdk.Client
 	pid    int
+	cgroup string // "" = none
 }
 
 // Host runs one type's entry points in its plugin process.
@@ -70,6 +78,7 @@ type Host struct {
 	kick       chan struct{} // wakes the supervisor to check the plugin
 	done       chan struct{}
 	wg         sync.WaitGroup
+	cgroups    sync.WaitGroup // removals of killed instances' cgroups
 }
 
 var _ ep.Implementation = (*Host)(nil)
@@ -132,7 +141,8 @@ func (h *Host) Has(n ep.Name) bool {
 	return h.eps[n]
 }
 
-// Close kills the plugin's process group and stops relaunching.
+// Close kills the plugin (its cgroup, or its process group), stops
+// relaunching and removes the plugin's cgroup.
 func (h *Host) Close() error {
 	h.mu.Lock()
 	if h.closed {
@@ -148,6 +158,7 @@ func (h *Host) Close() error {
 	if cur != nil {
 		h.kill(cur)
 	}
+	h.cgroups.Wait()
 	return nil
 }
 
@@ -161,11 +172,31 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 	var cl *plugin.Client
 	var rpc plugin.ClientProtocol
 	var err error
+	cmd := command(h.o.Path, h.o.Env)
+	var cgroup string
+	if h.o.Cgroup != nil {
+		cgroup = h.o.Cgroup()
+	}
+	if cgroup != "" {
+		// Started straight into the cgroup (clone3): nothing it forks can
+		// be outside it.
+		fd, err := unix.Open(cgroup, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			runner.RemoveCgroup(cgroup)
+			return nil, nil, fmt.Errorf("plugin %s of type %q: cgroup: %w", h.o.Path, h.o.Type.Name, err)
+		}
+		defer unix.Close(fd)
+		cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, fd
+	}
+	failed := func() {
+		cl.Kill()
+		go runner.RemoveCgroup(cgroup)
+	}
 	onLauncherThread(func() {
 		cl = plugin.NewClient(&plugin.ClientConfig{
 			HandshakeConfig:  sdk.Handshake,
 			Plugins:          plugin.PluginSet{sdk.PluginName: &sdk.GRPCPlugin{}},
-			Cmd:              command(h.o.Path, h.o.Env),
+			Cmd:              cmd,
 			AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 			AutoMTLS:         true,
 			SkipHostEnv:      true,
@@ -175,31 +206,31 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 		rpc, err = cl.Client()
 	})
 	if err != nil {
-		cl.Kill()
+		failed()
 		return nil, nil, fmt.Errorf("plugin %s of type %q: start: %w", h.o.Path, h.o.Type.Name, err)
 	}
 	raw, err := rpc.Dispense(sdk.PluginName)
 	if err != nil {
-		cl.Kill()
+		failed()
 		return nil, nil, fmt.Errorf("plugin %s of type %q: dispense: %w", h.o.Path, h.o.Type.Name, err)
 	}
 	agent, ok := raw.(*sdk.Client)
 	if !ok {
-		cl.Kill()
+		failed()
 		return nil, nil, fmt.Errorf("plugin %s of type %q: dispensed %T", h.o.Path, h.o.Type.Name, raw)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), h.o.StartTimeout)
 	defer cancel()
 	names, err := agent.Describe(ctx)
 	if err != nil {
-		cl.Kill()
+		failed()
 		return nil, nil, fmt.Errorf("plugin %s of type %q: %w", h.o.Path, h.o.Type.Name, err)
 	}
 	eps := map[ep.Name]bool{}
 	for _, n := range names {
 		eps[ep.Name(n)] = true
 	}
-	inst := &instance{gen: gen, client: cl, agent: agent}
+	inst := &instance{gen: gen, client: cl, agent: agent, cgroup: cgroup}
 	if rc := cl.ReattachConfig(); rc != nil {
 		inst.pid = rc.Pid
 	}
@@ -207,11 +238,21 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 	return inst, eps, nil
 }
 
-// kill ends an instance: SIGKILL to its process group, then go-plugin's
-// own clean-up.
+// kill ends an instance: SIGKILL to its cgroup (every process it
+// started) or its process group, then go-plugin's own clean-up; the
+// cgroup is removed once empty (in the background: an RCU grace period).
 func (h *Host) kill(inst *instance) {
+	if inst.cgroup != "" {
+		if _, err := runner.KillTree(inst.cgroup); err != nil {
+			h.o.Logger.Warn("kill the plugin's cgroup", zap.Error(err))
+		}
+	}
 	if inst.pid > 0 {
 		unix.Kill(-inst.pid, unix.SIGKILL)
 	}
 	inst.client.Kill()
+	if inst.cgroup != "" {
+		h.cgroups.Add(1)
+		go func() { defer h.cgroups.Done(); runner.RemoveCgroup(inst.cgroup) }()
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/ep"
 	"github.com/vigil-ha/vigil/framework/model"
 	"github.com/vigil-ha/vigil/framework/procfs"
+	"github.com/vigil-ha/vigil/framework/runner"
 	"github.com/vigil-ha/vigil/plugins/host"
 	"github.com/vigil-ha/vigil/plugins/sdk/sdktest"
 )
@@ -38,6 +40,8 @@ Misbehave slow ( Mode = slow
 	PathName = "%[1]s/ok" )
 Misbehave hang ( Mode = hang )
 Misbehave panics ( Mode = panic )
+Misbehave escape ( Mode = escape
+	PathName = "%[1]s/escape" )
 `
 
 // fixture starts the misbehave plugin with an observed log.
@@ -192,4 +196,57 @@ func TestStartFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCgroupKillsEscapedChildren: a plugin started in a cgroup of its own
+// (Options.Cgroup) whose monitor started a child in a session of its own:
+// Close kills that child too (a process-group kill would miss it) and
+// removes the cgroup; a plugin killed by hand is relaunched in a new one.
+func TestCgroupKillsEscapedChildren(t *testing.T) {
+	run := runner.New(runner.Options{})
+	defer run.Close()
+	var cgroups []string
+	cg := func() string { d := run.HelperCgroup("plugin-Misbehave"); cgroups = append(cgroups, d); return d }
+	if probe := cg(); probe == "" {
+		t.Skip("per-run cgroups unavailable (needs cgroup v2 and permission to create cgroups below our own)")
+	}
+	dir := t.TempDir()
+	cfg := sdktest.LoadConfig(t, fmt.Sprintf(misbehaveCf, dir), map[string]string{})
+	h, err := host.New(host.Options{Type: cfg.Types["Misbehave"], Path: bins["misbehave"], Cgroup: cg,
+		Env: []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{cfg: cfg, h: h, dir: dir}
+	first := h.Pid()
+	unix.Kill(first, unix.SIGKILL)
+	if !waitFor(func() bool { p := h.Pid(); return p != 0 && p != first }) {
+		h.Close()
+		t.Fatal("plugin killed by hand not relaunched within 30 s")
+	}
+	if r := f.monitor(t, "escape", 10*time.Second); r.Outcome != ep.Exited {
+		h.Close()
+		t.Fatalf("monitor: %s (%v)", r.Outcome, r.Err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "escape.escaped"))
+	if err != nil {
+		h.Close()
+		t.Fatal(err)
+	}
+	child, _ := strconv.Atoi(string(b))
+	t.Cleanup(func() { unix.Kill(child, unix.SIGKILL) })
+	if st, err := procfs.ReadStat(child); err != nil || st.SID != child {
+		h.Close()
+		t.Fatalf("the plugin's child %d does not lead its own session: %+v %v", child, st, err)
+	}
+	h.Close()
+	if !waitFor(func() bool { return !procfs.Alive(child) }) {
+		t.Fatalf("the plugin's setsid child %d survives Close", child)
+	}
+	for _, d := range cgroups[1:] { // [0] was the probe
+		if _, err := os.Stat(d); err == nil {
+			t.Errorf("cgroup %s not removed by Close", d)
+		}
+	}
+	runner.RemoveCgroup(cgroups[0])
 }
