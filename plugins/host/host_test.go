@@ -235,9 +235,11 @@ func TestCgroupKillsEscapedChildren(t *testing.T) {
 	}
 	child, _ := strconv.Atoi(string(b))
 	t.Cleanup(func() { unix.Kill(child, unix.SIGKILL) })
-	if st, err := procfs.ReadStat(child); err != nil || st.SID != child {
+	// setsid(1) runs as the child until it has called setsid(2) and
+	// exec'd sleep: wait for the new session.
+	if !waitFor(func() bool { st, err := procfs.ReadStat(child); return err == nil && st.SID == child }) {
 		h.Close()
-		t.Fatalf("the plugin's child %d does not lead its own session: %+v %v", child, st, err)
+		t.Fatalf("the plugin's child %d does not lead its own session", child)
 	}
 	h.Close()
 	if !waitFor(func() bool { return !procfs.Alive(child) }) {
