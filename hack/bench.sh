@@ -9,12 +9,14 @@ GO=${GO:-go}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 run() {
 	echo "==> go test $*" | tee -a "$out"
 	$GO test -run '^$' -count 1 "$@" | grep -E '^(Benchmark|ok|FAIL|---)' | tee -a "$out"
 }
 run ./framework/config -bench Check10k -benchtime 5x
 run ./framework/runner -bench Overhead -benchtime 500x
+run ./framework/procfs -bench 'ScanCmdlines|ReadStat' -benchtime 2000x
 run ./framework/agent -bench MonitorScheduling -benchtime 1x
 run ./framework/agent -bench OnlineScaling -benchtime 1x
 run ./framework/engine -bench GroupOnline -benchtime 3x
@@ -39,7 +41,7 @@ if grep -q '<!-- bench:begin -->' "$doc" && grep -q '<!-- bench:end -->' "$doc";
 	{
 		sed '/<!-- bench:begin -->/q' "$doc"
 		echo
-		echo "Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), Linux $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo "Written by \`make bench\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), Linux $(uname -r), load average at the start: $start_load, at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the last benchmark's exec storm raises it)."
 		echo
 		echo '```'
 		cat "$out"
