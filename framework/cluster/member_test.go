@@ -137,9 +137,11 @@ func TestQuorumLossFencesAndStartsNothing(t *testing.T) {
 	if !deadline.Before(valid) || valid.Before(validBefore) {
 		t.Fatalf("fencing deadline %v not before the lease's earliest expiry %v", deadline, valid)
 	}
-	if a.Live() {
-		t.Fatal("member live after fencing")
-	}
+	// The first fence may come from the election that stopping one member
+	// caused, before the second stop: the member then renewed its old
+	// lease through the two left and was live again until the quorum went.
+	// Without a quorum it must end up not live.
+	eventually(t, "A not live without a quorum", func() bool { return !a.Live() })
 	actx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if _, err := a.Acquire(actx, "h"); err == nil {
