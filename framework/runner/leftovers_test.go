@@ -121,6 +121,13 @@ func TestKillLeftovers(t *testing.T) {
 	resource, hung := readPid(t, filepath.Join(dir, "resource")), readPid(t, filepath.Join(dir, "hung-child"))
 	late := readPid(t, filepath.Join(dir, "late"))
 	t.Cleanup(func() { syscall.Kill(resource, syscall.SIGKILL); syscall.Kill(late, syscall.SIGKILL) })
+	// The late entry point's shell writes the file just before it exits:
+	// wait until its run cgroup holds only the resource it left, as the
+	// test means (an entry point still running is in flight and killed).
+	deadline = time.Now().Add(30 * time.Second)
+	for !aloneInRun(base, late) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !alive(hung) {
 		t.Fatal("the hung entry point's child died with the daemon: nothing to test")
 	}
@@ -141,4 +148,23 @@ func TestKillLeftovers(t *testing.T) {
 	if !alive(late) {
 		t.Errorf("resource %d left behind by an entry point that exited after the crash was killed", late)
 	}
+}
+
+// aloneInRun reports whether pid is the only process of the run cgroup of
+// base that holds it.
+func aloneInRun(base string, pid int) bool {
+	runs, _ := filepath.Glob(filepath.Join(base, "run-*", "cgroup.procs"))
+	for _, f := range runs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		procs := strings.Fields(string(b))
+		for _, p := range procs {
+			if p == strconv.Itoa(pid) {
+				return len(procs) == 1
+			}
+		}
+	}
+	return false
 }
