@@ -216,16 +216,17 @@ func start(t *testing.T, cfg *model.Config, w *world, dump func(*model.Config, s
 	return e
 }
 
-// waitFor polls cond for up to two seconds of real time.
+// waitFor waits for cond, up to 30 s of wall time (generous: CI machines
+// are busy; a condition that holds ends the wait at once).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for i := 0; i < 400; i++ {
-		if cond() {
-			return
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 func groupIs(e *Engine, g string, want state.Group) func() bool {
