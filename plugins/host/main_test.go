@@ -1,11 +1,10 @@
 package host_test
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/vigil-ha/vigil/plugins/host/hosttest"
 )
 
 // bins holds the plugin binaries TestMain builds: misbehave and the
@@ -13,25 +12,6 @@ import (
 var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "vigil-host-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		for name, pkg := range map[string]string{"misbehave": "./testdata/misbehave",
-			"fileonoff": "../examples/fileonoff", "tcpport": "../examples/tcpport"} {
-			out := filepath.Join(dir, name)
-			cmd := exec.Command("go", "build", "-o", out, pkg)
-			cmd.Stderr = os.Stderr
-			if err := cmd.Run(); err != nil {
-				fmt.Fprintf(os.Stderr, "build %s: %v\n", pkg, err)
-				return 1
-			}
-			bins[name] = out
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
+	hosttest.Main(m, os.Stderr, bins, map[string]string{"misbehave": "./testdata/misbehave",
+		"fileonoff": "../examples/fileonoff", "tcpport": "../examples/tcpport"})
 }

@@ -12,30 +12,19 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vigil-ha/vigil/plugins/host/hosttest"
 )
 
-var vigilBin string
+// bins holds the binary TestMain builds: vigil.
+var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(beatEnv) != "" && len(os.Args) == 3 {
 		beat(os.Args[1], os.Args[2])
 		return
 	}
-	dir, err := os.MkdirTemp("", "vigil-bed-bin")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	vigilBin = filepath.Join(dir, "vigil")
-	build := exec.Command("go", "build", "-o", vigilBin, "../../cmd/vigil")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build vigil:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	hosttest.Main(m, os.Stderr, bins, map[string]string{"vigil": "../../cmd/vigil"})
 }
 
 // ttl is the test bed's lease TTL.
@@ -203,7 +192,7 @@ func (n *bnode) start() {
 	// nsenter joins only the network namespace; `ip netns exec` would
 	// also remount /sys, hiding the cgroup hierarchy the runner (and the
 	// fence guard) work in.
-	n.cmd = exec.Command("nsenter", "--net=/run/netns/"+n.ns, vigilBin, "agent", "--config", n.conf, "--system", n.name,
+	n.cmd = exec.Command("nsenter", "--net=/run/netns/"+n.ns, bins["vigil"], "agent", "--config", n.conf, "--system", n.name,
 		"--socket", n.sock, "--state-dir", n.stateDir, "--log-dir", n.logs, "--cluster",
 		"--peer-url", "http://"+n.ip+":2380", "--client-url", "http://"+n.ip+":2379",
 		"--initial-cluster", n.b.initial, "--lease-ttl", ttl.String())
@@ -258,7 +247,7 @@ func (n *bnode) heal() { must(n.b.t, ip("-n", n.b.hub, "link", "set", n.veth, "u
 func (n *bnode) vigil(args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, vigilBin, append(args, "--socket", n.sock)...).CombinedOutput()
+	out, err := exec.CommandContext(ctx, bins["vigil"], append(args, "--socket", n.sock)...).CombinedOutput()
 	return strings.TrimSpace(string(out)), err
 }
 
