@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-ha/vigil/framework/cluster"
 	"github.com/vigil-ha/vigil/framework/engine"
 	"github.com/vigil-ha/vigil/framework/model"
+	"github.com/vigil-ha/vigil/framework/runner"
 )
 
 // ClusterSettings configure multi-node operation over etcd. The zero value
@@ -72,9 +73,9 @@ type clusterRun struct {
 	stopCtl context.CancelFunc
 	ctlDone chan struct{}
 	closed  sync.Once
-	// guardDone is closed when the fence guard has exited; released is set
-	// before the daemon releases it on a clean stop.
-	guardDone <-chan struct{}
+	// guardProc is the fence guard's process; released is set before the
+	// daemon releases it on a clean stop.
+	guardProc *runner.Detached
 	released  atomic.Bool
 }
 
@@ -188,7 +189,7 @@ func (cr *clusterRun) startGuard(d *Daemon) error {
 		return fmt.Errorf("fence guard: %w", err)
 	}
 	cr.guard = cluster.NewGuardConn(w, nil, cr.log)
-	cr.guardDone = g.Done()
+	cr.guardProc = g
 	cr.log.Info("fence guard started", zap.Int("pid", g.Pid()), zap.Strings("kills", target))
 	go func() {
 		<-g.Done()
@@ -309,7 +310,7 @@ func (cr *clusterRun) close() {
 			cr.released.Store(true)
 			cr.guard.Release()
 			select { // it exits at once; a guard that does not is not waited for
-			case <-cr.guardDone:
+			case <-cr.guardProc.Done():
 			case <-clock.Real{}.After(time.Second):
 			}
 		}

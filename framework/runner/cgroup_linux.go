@@ -203,8 +203,16 @@ func (c *runCgroup) procs() []int {
 func (c *runCgroup) kill() {
 	if c != nil {
 		c.killed = true
-		_ = os.WriteFile(filepath.Join(c.dir, "cgroup.kill"), []byte("1"), 0)
+		_ = writeKill(c.dir)
 	}
+}
+
+// writeKill writes cgroup.kill of cgroup dir: SIGKILL to every process of
+// it and of the cgroups below it at once, a process forking at that moment
+// included. A cgroup killed so is not started into again: the kernel may
+// kill what joins it.
+func writeKill(dir string) error {
+	return os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0)
 }
 
 // release returns an empty cgroup to the pool for the next run. Processes

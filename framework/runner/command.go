@@ -94,7 +94,7 @@ type child struct {
 }
 
 func (r *Runner) startChild(path string, args []string, o *RunOptions) (*child, error) {
-	marker := strconv.Itoa(os.Getpid()) + "-" + r.token + "-" + strconv.FormatUint(r.seq.Add(1), 10)
+	marker := r.MarkerPrefix() + strconv.FormatUint(r.seq.Add(1), 10)
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, &ExecError{Path: path, Reason: "cannot create output pipe", Err: err}

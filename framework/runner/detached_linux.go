@@ -12,8 +12,9 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/vigil-ha/vigil/framework/procfs"
 	"golang.org/x/sys/unix"
+
+	"github.com/vigil-ha/vigil/framework/procfs"
 )
 
 // Detached is a helper process started by StartDetached: it outlives this
@@ -60,8 +61,7 @@ func (r *Runner) StartDetached(path string, args []string, extra []*os.File, std
 }
 
 // KillTree sends SIGKILL to every process of cgroup dir and of the cgroups
-// below it at once (cgroup.kill, which also catches a process forking at
-// that moment) and returns how many processes there were. dir must be a
+// below it at once (writeKill) and returns how many processes there were. dir must be a
 // Runner's cgroup base (CgroupBase) or a cgroup below one.
 func KillTree(dir string) (int, error) {
 	if !filepath.IsAbs(dir) || filepath.Clean(dir) == "/" {
@@ -83,7 +83,7 @@ func KillTree(dir string) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("kill cgroup tree %s: %w", dir, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0); err != nil {
+	if err := writeKill(dir); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return 0, nil
 		}

@@ -122,7 +122,7 @@ func killLeftovers(base string) int {
 			case len(procs) == 0:
 			case inFlight(procs):
 				killed += len(procs)
-				_ = os.WriteFile(filepath.Join(dir, "cgroup.kill"), []byte("1"), 0)
+				_ = writeKill(dir)
 				waitEmpty(dir)
 			default:
 				migrate(dir, filepath.Join(base, "kept-left-"+strings.TrimPrefix(e.Name(), "run-")))
