@@ -200,16 +200,22 @@ func (c *Controller) reconcile(ctx context.Context, v View) {
 	if dv.Owners == nil {
 		dv.Owners = map[string]Owner{}
 	}
-	for _, name := range c.eng.FailoverGroups() {
+	names := c.eng.FailoverGroups()
+	states := make(map[string]state.GroupState, len(names))
+	for _, name := range names {
 		gs, err := c.eng.GroupState(name)
-		if err == nil && dv.Owners[name].System == "" && (gs.State != state.GroupOffline || gs.Flags&state.GroupStarting != 0) {
+		if err != nil {
+			continue
+		}
+		states[name] = gs
+		if dv.Owners[name].System == "" && (gs.State != state.GroupOffline || gs.Flags&state.GroupStarting != 0) {
 			dv.Owners[name] = Owner{System: me}
 		}
 	}
-	for _, name := range c.eng.FailoverGroups() {
+	for _, name := range names {
 		g := cfg.Groups[name]
-		gs, err := c.eng.GroupState(name)
-		if g == nil || err != nil || c.isBusy(name) || gs.Flags&(state.GroupStarting|state.GroupStopping) != 0 {
+		gs, ok := states[name]
+		if g == nil || !ok || c.isBusy(name) || gs.Flags&(state.GroupStarting|state.GroupStopping) != 0 {
 			continue
 		}
 		up := gs.State != state.GroupOffline

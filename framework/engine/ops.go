@@ -74,9 +74,6 @@ func (e *Engine) checkGroupOnline(g *model.Group) error {
 		}
 	}
 	for _, l := range dependents(e.topo(), g.Name) {
-		if l.Dep.Category != "offline" || l.Dep.Location == "local" {
-			continue
-		}
 		if on := e.remoteOnlineAt(e.topo().Groups[l.Parent]); l.Dep.OfflineBlocks(on, e.o.System) {
 			return errorf(ErrConflict, "group %q is required offline by group %q (%s), which is online on system %q",
 				g.Name, l.Parent, depString(l.Dep), on)

@@ -182,7 +182,7 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 		// be outside it.
 		fd, err := unix.Open(cgroup, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			runner.RemoveCgroup(cgroup)
+			h.removeCgroup(cgroup)
 			return nil, nil, fmt.Errorf("plugin %s of type %q: cgroup: %w", h.o.Path, h.o.Type.Name, err)
 		}
 		defer unix.Close(fd)
@@ -190,7 +190,7 @@ func (h *Host) launch() (*instance, map[ep.Name]bool, error) {
 	}
 	failed := func() {
 		cl.Kill()
-		go runner.RemoveCgroup(cgroup)
+		h.removeCgroup(cgroup)
 	}
 	onLauncherThread(func() {
 		cl = plugin.NewClient(&plugin.ClientConfig{
@@ -251,8 +251,15 @@ func (h *Host) kill(inst *instance) {
 		unix.Kill(-inst.pid, unix.SIGKILL)
 	}
 	inst.client.Kill()
-	if inst.cgroup != "" {
-		h.cgroups.Add(1)
-		go func() { defer h.cgroups.Done(); runner.RemoveCgroup(inst.cgroup) }()
+	h.removeCgroup(inst.cgroup)
+}
+
+// removeCgroup removes a killed instance's cgroup once it is empty, in the
+// background (an RCU grace period); Close waits for it.
+func (h *Host) removeCgroup(dir string) {
+	if dir == "" {
+		return
 	}
+	h.cgroups.Add(1)
+	go func() { defer h.cgroups.Done(); runner.RemoveCgroup(dir) }()
 }
