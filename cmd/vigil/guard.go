@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/vigil-ha/vigil/framework/cluster"
+	"github.com/vigil-ha/vigil/framework/daemon"
 	"github.com/vigil-ha/vigil/framework/runner"
 )
 
@@ -37,9 +37,7 @@ func newGuardCmd() *cobra.Command {
 			if in == nil {
 				return &exitError{code: 2, err: errors.New("fence-guard: no pipe on descriptor 3")}
 			}
-			// The daemon's console format, on the daemon's standard error.
-			log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
-				zapcore.Lock(zapcore.AddSync(cmd.ErrOrStderr())), zapcore.InfoLevel))
+			log := zap.New(daemon.ConsoleCore(cmd.ErrOrStderr())) // on the daemon's standard error
 			defer log.Sync()
 			log = log.Named("fence-guard").With(zap.Int("pid", os.Getpid()), zap.String("cgroup", base), zap.String("marker", marker))
 			log.Info("fence guard running")

@@ -140,9 +140,7 @@ func (d *Daemon) prepare() error {
 		return fmt.Errorf("engine log: %w", err)
 	}
 	d.closers = append(d.closers, c)
-	console := zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
-		zapcore.Lock(zapcore.AddSync(d.s.Stderr)), zapcore.InfoLevel)
-	d.log = zap.New(zapcore.NewTee(fileLog.Core(), console))
+	d.log = zap.New(zapcore.NewTee(fileLog.Core(), ConsoleCore(d.s.Stderr)))
 	d.run = runner.New(runner.Options{Logger: d.log})
 	if err := d.run.BecomeSubreaper(); err != nil {
 		d.log.Warn("cannot become a child subreaper; orphans are reaped by init", zap.Error(err))
@@ -379,4 +377,11 @@ func chooseSystem(cfg *model.Config, flag string) (string, error) {
 	}
 	return "", errors.New("this host (" + host + ") is not a system of main.cf (systems: " +
 		strings.Join(cfg.Systems, ", ") + "); name it with --system")
+}
+
+// ConsoleCore is the daemon's console log on w (its standard error): zap's
+// console format, INFO and above. The fence guard logs the same way.
+func ConsoleCore(w io.Writer) zapcore.Core {
+	return zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
+		zapcore.Lock(zapcore.AddSync(w)), zapcore.InfoLevel)
 }
