@@ -209,15 +209,7 @@ func TestZombieNotKthread(t *testing.T) {
 	if !kthreadsUsable() {
 		t.Skip("/proc shows another pid namespace")
 	}
-	c := exec.Command("/bin/sh", "-c", "exit 0")
-	if err := c.Start(); err != nil {
-		t.Skip(err)
-	}
-	defer c.Wait()
-	pid := c.Process.Pid
-	if err := waitNoReap(pid); err != nil {
-		t.Fatal(err)
-	}
+	pid := zombie(t)
 	for range 2 {
 		if got, ok := scanAll(t, true, nil)[pid]; !ok || got != "" {
 			t.Fatalf("zombie %d: %q, %v", pid, got, ok)

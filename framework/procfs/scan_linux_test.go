@@ -93,19 +93,25 @@ func TestRawMatchesFile(t *testing.T) {
 	}
 }
 
-// TestZombie: a child that exited and is not reaped is dead and has an
-// empty command line.
-func TestZombie(t *testing.T) {
+// zombie starts a child that exits at once and waits, without reaping it
+// (WNOWAIT), until it is a zombie; it is reaped when the test ends.
+func zombie(t *testing.T) int {
+	t.Helper()
 	c := exec.Command("/bin/sh", "-c", "exit 0")
 	if err := c.Start(); err != nil {
 		t.Skip(err)
 	}
-	defer c.Wait()
-	pid := c.Process.Pid
-	// Wait for it to exit without reaping it (WNOWAIT leaves the zombie).
-	if err := waitNoReap(pid); err != nil {
+	t.Cleanup(func() { c.Wait() })
+	if err := waitNoReap(c.Process.Pid); err != nil {
 		t.Fatal(err)
 	}
+	return c.Process.Pid
+}
+
+// TestZombie: a child that exited and is not reaped is dead and has an
+// empty command line.
+func TestZombie(t *testing.T) {
+	pid := zombie(t)
 	if Alive(pid) {
 		t.Fatalf("zombie %d counted alive", pid)
 	}
